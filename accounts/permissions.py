@@ -1,0 +1,43 @@
+"""Model permissions granted by role, so that nobody has to maintain groups by hand.
+
+The Django admin asks these through the authentication backend; pages check roles directly.
+"""
+
+from accounts.enums import Role
+
+_ALL = ("view", "add", "change")
+
+# app_label -> model -> actions
+ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
+    Role.TECHNICIAN: {
+        "donations": {"donor": _ALL, "donation": _ALL},
+        "equipment": {
+            "item": _ALL,
+            "drive": (*_ALL, "delete"),
+            "audit": _ALL,
+            "erasurerecord": _ALL,
+            "weeeshipment": _ALL,
+            "statuschange": ("view",),
+        },
+    },
+    Role.COORDINATION: {
+        "accounts": {"organisation": _ALL, "user": _ALL},
+        "donations": {"donor": _ALL, "donation": _ALL},
+        "equipment": {
+            "item": _ALL,
+            "drive": (*_ALL, "delete"),
+            "audit": _ALL,
+            "erasurerecord": _ALL,
+            "weeeshipment": _ALL,
+            "statuschange": ("view",),
+        },
+    },
+}
+
+
+def permissions_for_role(role: str | None) -> set[str]:
+    perms = set()
+    for app_label, models in ROLE_PERMISSIONS.get(role, {}).items():
+        for model, actions in models.items():
+            perms.update(f"{app_label}.{action}_{model}" for action in actions)
+    return perms

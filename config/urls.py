@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as accounts_views
+
+admin.site.site_header = "Filière — atelier"
+admin.site.site_title = "Filière"
+admin.site.index_title = "Atelier de reconditionnement"
+
+urlpatterns = [
+    path("", accounts_views.home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("dons/", include("donations.urls")),
+    path("materiel/", include("equipment.urls")),
+    path("tableau-de-bord/", include("equipment.dashboard_urls")),
+]

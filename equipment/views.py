@@ -1,0 +1,28 @@
+from django.contrib.auth.decorators import user_passes_test
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+
+from equipment.filters import ItemFilter
+from equipment.models import Item
+
+staff_required = user_passes_test(lambda user: user.is_coordination or user.is_technician)
+
+
+@staff_required
+def item_list(request):
+    item_filter = ItemFilter(request.GET, queryset=Item.objects.select_related("donation__donor"))
+    items = item_filter.qs
+    query = request.GET.get("q", "").strip()
+    if query:
+        exact = items.filter(asset_tag__iexact=query).first()
+        if exact is not None:
+            # A barcode scanner types the tag and Enter: open the item at once.
+            return redirect(exact)
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(request, "equipment/item_list.html", {"filter": item_filter, "page": page})
+
+
+@staff_required
+def item_detail(request, asset_tag):
+    item = get_object_or_404(Item.objects.select_related("donation__donor", "weee_shipment"), asset_tag=asset_tag)
+    return render(request, "equipment/item_detail.html", {"item": item})

@@ -1,0 +1,123 @@
+"""factory_boy factories shared by every app's tests."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+
+from accounts.enums import OrganisationKind
+from accounts.models import Organisation, User
+from donations.enums import DonorKind
+from donations.models import Donation, Donor
+from equipment.enums import ErasureMethod, ErasureResult, ItemCategory, ItemStatus
+from equipment.models import Drive, ErasureRecord, Item, WeeeShipment
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Structure {n}")
+    kind = OrganisationKind.STRUCTURE
+
+    class Params:
+        coordination = factory.Trait(kind=OrganisationKind.COORDINATION)
+        refurbisher = factory.Trait(kind=OrganisationKind.REFURBISHER)
+        partner = factory.Trait(kind=OrganisationKind.PARTNER)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Alex"
+    last_name = factory.Sequence(lambda n: f"Durand{n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    password = factory.PostGenerationMethodCall("set_password", "motdepasse-solide-2026")
+
+    class Params:
+        coordination = factory.Trait(
+            organisation=factory.SubFactory(OrganisationFactory, coordination=True), is_staff=True
+        )
+        technician = factory.Trait(
+            organisation=factory.SubFactory(OrganisationFactory, refurbisher=True), is_staff=True
+        )
+        prescriber = factory.Trait(organisation=factory.SubFactory(OrganisationFactory))
+        partner = factory.Trait(organisation=factory.SubFactory(OrganisationFactory, partner=True))
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class DonorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Donor
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Donateur {n}")
+    kind = DonorKind.COMPANY
+
+
+class DonationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Donation
+
+    reference = factory.Sequence(lambda n: f"DON-{n:05d}")
+    donor = factory.SubFactory(DonorFactory)
+    received_on = datetime.date(2025, 3, 14)
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Item
+
+    asset_tag = factory.Sequence(lambda n: f"T-{n:06d}")
+    category = ItemCategory.SCREEN
+    donation = factory.SubFactory(DonationFactory)
+    received_on = factory.SelfAttribute("donation.received_on")
+    manufacturer = "Dell"
+    model = "P2217H"
+    serial_number = factory.Sequence(lambda n: f"SN{n:08d}")
+    weight_kg = Decimal("4.2")
+    recycling_reason = factory.LazyAttribute(lambda o: "Hors d'usage" if o.status == ItemStatus.RECYCLED else "")
+    weee_category = factory.LazyAttribute(lambda o: "2" if o.status == ItemStatus.RECYCLED else "")
+
+    class Params:
+        desktop = factory.Trait(category=ItemCategory.DESKTOP, manufacturer="HP", model="ProDesk 400 G4")
+        in_audit = factory.Trait(status=ItemStatus.IN_AUDIT)
+        refurbished = factory.Trait(status=ItemStatus.REFURBISHED)
+        reserved = factory.Trait(status=ItemStatus.RESERVED)
+        recycled = factory.Trait(status=ItemStatus.RECYCLED)
+
+
+class DriveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Drive
+
+    item = factory.SubFactory(ItemFactory, desktop=True)
+    kind = "ssd"
+    serial_number = factory.Sequence(lambda n: f"DRV{n:08d}")
+    size_gb = Decimal("256")
+
+
+class ErasureRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ErasureRecord
+
+    drive = factory.SubFactory(DriveFactory)
+    method = ErasureMethod.PURGE
+    tool = "eReuse Workbench"
+    result = ErasureResult.PASSED
+
+
+class WeeeShipmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WeeeShipment
+
+    recycler = "Envie 2E Nord"
+    shipped_on = datetime.date(2025, 5, 20)
+    slip_number = factory.Sequence(lambda n: f"BSD-{n:05d}")
