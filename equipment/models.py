@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -43,6 +44,13 @@ class WeeeShipment(models.Model):
         verbose_name = "enlèvement DEEE"
         verbose_name_plural = "enlèvements DEEE"
         ordering = ["-shipped_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(slip_number="") & ~Q(recycler=""),
+                name="weeeshipment_slip_and_recycler_set",
+                violation_error_message="Un enlèvement DEEE a un recycleur et un numéro de bordereau.",
+            ),
+        ]
 
     def __str__(self):
         return f"Bordereau {self.slip_number} — {self.recycler} ({self.shipped_on:%d/%m/%Y})"
@@ -136,6 +144,21 @@ class Item(models.Model):
                 condition=~Q(asset_tag=""),
                 name="item_asset_tag_not_empty",
             ),
+            # A scanner or a person may type the tag in any case: "ph-000001" must not be another item.
+            models.UniqueConstraint(
+                Upper("asset_tag"),
+                name="item_asset_tag_unique_ignoring_case",
+                violation_error_message="Un matériel porte déjà cette étiquette (majuscules et minuscules confondues).",
+            ),
+            models.CheckConstraint(condition=Q(status__in=ItemStatus.values), name="item_status_valid"),
+            models.CheckConstraint(condition=Q(category__in=ItemCategory.values), name="item_category_valid"),
+            models.CheckConstraint(
+                condition=Q(form_factor="") | Q(form_factor__in=FormFactor.values), name="item_form_factor_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(weee_category="") | Q(weee_category__in=WeeeCategory.values),
+                name="item_weee_category_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["serial_number"], name="item_serial_idx"),
@@ -176,6 +199,14 @@ class StatusChange(models.Model):
         ordering = ["at", "id"]
         constraints = [
             models.CheckConstraint(condition=~Q(from_status=F("to_status")), name="statuschange_moves"),
+            models.CheckConstraint(
+                condition=(Q(from_status="") | Q(from_status__in=ItemStatus.values))
+                & Q(to_status__in=ItemStatus.values),
+                name="statuschange_statuses_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=StatusChangeSource.values), name="statuschange_source_valid"
+            ),
         ]
 
     def __str__(self):
@@ -206,6 +237,7 @@ class Drive(models.Model):
             models.CheckConstraint(
                 condition=Q(size_gb__isnull=True) | Q(size_gb__gte=0), name="drive_size_non_negative"
             ),
+            models.CheckConstraint(condition=Q(kind__in=DriveKind.values), name="drive_kind_valid"),
         ]
 
     def __str__(self):
@@ -249,6 +281,10 @@ class ErasureRecord(models.Model):
                 name="erasure_finishes_after_start",
                 violation_error_message="La fin de l'effacement précède son début.",
             ),
+            models.CheckConstraint(
+                condition=Q(method__in=ErasureMethod.values) & Q(result__in=ErasureResult.values),
+                name="erasure_method_and_result_valid",
+            ),
         ]
 
     def __str__(self):
@@ -272,6 +308,9 @@ class Audit(models.Model):
         verbose_name = "audit"
         verbose_name_plural = "audits"
         ordering = ["-audited_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(grade__in=Grade.values), name="audit_grade_valid"),
+        ]
 
     def __str__(self):
         return f"Audit {self.audited_on:%d/%m/%Y} — {self.grade}"
