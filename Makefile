@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test quality bench serve demo migrate clean venv e2e-deps
+.PHONY: run test quality bench serve backup restore clean venv
 
 $(STAMP): requirements.txt
 	@PYTHON=$$(scripts/find-python) || exit 1; \
@@ -38,6 +38,13 @@ quality: $(STAMP)
 	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=quality-check-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=filiere.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+backup:
+	scripts/backup $(FILE)
+
+restore:
+	@test -n "$(FILE)" || { echo "Usage : make restore FILE=backups/xxx.dump [RESTORE_URL=postgres://…]"; exit 2; }
+	scripts/restore $(FILE)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
