@@ -1,0 +1,19 @@
+"""Load the territory shipped with the project (La Porte du Hainaut: 47 communes and its QPV) from beneficiaries/data."""
+
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    from beneficiaries.territory import load_default_territory
+
+    load_default_territory(
+        commune_model=apps.get_model("beneficiaries", "Commune"),
+        qpv_model=apps.get_model("beneficiaries", "Qpv"),
+        household_model=apps.get_model("beneficiaries", "Household"),
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("beneficiaries", "0001_initial")]
+
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -1,0 +1,274 @@
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from beneficiaries.enums import EligibilityCriterion
+from beneficiaries.normalize import compact_key
+
+
+class CommuneQuerySet(models.QuerySet):
+    def in_territory(self):
+        return self.filter(is_active=True)
+
+
+class Commune(models.Model):
+    """A commune of the territory; one that left it stays, inactive, for the households that refer to it."""
+
+    insee_code = models.CharField(
+        "code INSEE", max_length=5, unique=True, validators=[RegexValidator(r"^\d[\dAB]\d{3}$")]
+    )
+    name = models.CharField("nom", max_length=100)
+    postal_codes = models.CharField("codes postaux", max_length=100, help_text="Séparés par « ; ».")
+    name_key = models.CharField("nom normalisé", max_length=100, db_index=True, editable=False)
+    zrr = models.BooleanField("classée en ZRR", default=False)
+    is_active = models.BooleanField(
+        "dans le territoire", default=True, help_text="Décochée quand la commune ne fait plus partie du territoire."
+    )
+
+    objects = CommuneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "commune"
+        verbose_name_plural = "communes"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Derived key used to match what people type; kept in step with the name whatever writes the row.
+        self.name_key = compact_key(self.name)
+        super().save(*args, **kwargs)
+
+    @property
+    def postal_code_list(self) -> list[str]:
+        return [code.strip() for code in self.postal_codes.split(";") if code.strip()]
+
+
+class Qpv(models.Model):
+    """A priority neighbourhood (quartier prioritaire de la politique de la ville); it covers part of its communes."""
+
+    code = models.CharField("code", max_length=10, unique=True)
+    name = models.CharField("nom", max_length=200)
+    communes = models.ManyToManyField(Commune, verbose_name="communes", related_name="qpvs", blank=True)
+
+    class Meta:
+        verbose_name = "QPV"
+        verbose_name_plural = "QPV"
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class HouseholdQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """What a user may see: coordination everything, a prescriber their structure's, anyone else nothing."""
+        if user.is_coordination:
+            return self
+        if user.is_prescriber and user.organisation_id:
+            return self.filter(structure_id=user.organisation_id)
+        return self.none()
+
+    def with_status(self, today: datetime.date | None = None):
+        from beneficiaries.selectors import household_status_annotations
+
+        return self.annotate(**household_status_annotations(today))
+
+
+class Household(models.Model):
+    """A household followed by a structure, represented by one reference person; personal data kept minimal."""
+
+    last_name = models.CharField("nom", max_length=100)
+    first_name = models.CharField("prénom", max_length=100)
+    birth_date = models.DateField("date de naissance")
+    address = models.CharField("adresse", max_length=250, help_text="Numéro et rue, complément éventuel.")
+    commune = models.ForeignKey(Commune, verbose_name="commune", on_delete=models.PROTECT, related_name="households")
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    size = models.PositiveSmallIntegerField(
+        "nombre de personnes", default=1, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    note = models.TextField(
+        "note",
+        max_length=500,
+        blank=True,
+        help_text="Seulement ce qui sert au programme (disponibilités, besoin particulier). "
+        "Pas de données de santé ni de détail sur la situation.",
+    )
+    structure = models.ForeignKey(
+        "accounts.Organisation", verbose_name="structure", on_delete=models.PROTECT, related_name="households"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="inscrit par", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("inscrit le", auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    last_activity_at = models.DateTimeField(
+        "dernière activité", auto_now_add=True, help_text="Sert à la durée de conservation des données."
+    )
+    equipped_on = models.DateField("équipé le", null=True, blank=True, editable=False)
+    name_key = models.CharField(max_length=210, editable=False, db_index=True)
+    address_key = models.CharField(max_length=250, editable=False)
+
+    objects = HouseholdQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "foyer"
+        verbose_name_plural = "foyers"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["commune", "address_key"], name="household_address_key")]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gte=1) & Q(size__lte=20), name="household_size_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.last_name.upper()} {self.first_name}"
+
+    def save(self, *args, **kwargs):
+        # Keys for duplicate detection follow the fields whatever writes the row.
+        self.name_key = household_name_key(self.last_name, self.first_name)
+        self.address_key = compact_key(self.address)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("beneficiaries:detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return str(self)
+
+
+def household_name_key(last_name: str, first_name: str) -> str:
+    return f"{compact_key(last_name)}|{compact_key(first_name)}"
+
+
+def _criterion_field(criterion: EligibilityCriterion) -> models.BooleanField:
+    return models.BooleanField(criterion.label, default=False)
+
+
+class CertificationQuerySet(models.QuerySet):
+    def valid_on(self, day: datetime.date):
+        return self.filter(certified_on__lte=day, expires_on__gt=day)
+
+
+class Certification(models.Model):
+    """A prescriber's statement that a household meets criteria, proof seen; renewing adds a new one."""
+
+    household = models.ForeignKey(
+        Household, verbose_name="foyer", on_delete=models.PROTECT, related_name="certifications"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="certifié par", on_delete=models.PROTECT, related_name="+"
+    )
+    structure = models.ForeignKey(
+        "accounts.Organisation", verbose_name="structure", on_delete=models.PROTECT, related_name="certifications"
+    )
+    certified_on = models.DateField("certifié le")
+    expires_on = models.DateField("expire le", help_text="Premier jour où la certification n'est plus valable.")
+    # One boolean per criterion (same names as EligibilityCriterion values): plain filters and counts on any database.
+    rsa = _criterion_field(EligibilityCriterion.RSA)
+    ass = _criterion_field(EligibilityCriterion.ASS)
+    aah = _criterion_field(EligibilityCriterion.AAH)
+    rqth = _criterion_field(EligibilityCriterion.RQTH)
+    job_seeker_12m = _criterion_field(EligibilityCriterion.JOB_SEEKER_12M)
+    job_seeker_24m = _criterion_field(EligibilityCriterion.JOB_SEEKER_24M)
+    mission_locale = _criterion_field(EligibilityCriterion.MISSION_LOCALE)
+    ccas = _criterion_field(EligibilityCriterion.CCAS)
+    single_parent = _criterion_field(EligibilityCriterion.SINGLE_PARENT)
+    senior = _criterion_field(EligibilityCriterion.SENIOR)
+    qpv_zrr = _criterion_field(EligibilityCriterion.QPV_ZRR)
+    leaving_detention = _criterion_field(EligibilityCriterion.LEAVING_DETENTION)
+    leaving_ase = _criterion_field(EligibilityCriterion.LEAVING_ASE)
+    proof_seen = models.BooleanField("justificatif vu")
+    data_notice_given = models.BooleanField("foyer informé de l'usage de ses données")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CertificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "certification d'éligibilité"
+        verbose_name_plural = "certifications d'éligibilité"
+        ordering = ["-certified_on", "-id"]
+        get_latest_by = ["certified_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(proof_seen=True), name="certification_proof_seen"),
+            models.CheckConstraint(condition=Q(data_notice_given=True), name="certification_data_notice_given"),
+            models.CheckConstraint(condition=Q(expires_on__gt=models.F("certified_on")), name="certification_expiry"),
+            models.CheckConstraint(
+                condition=Q(rsa=True)
+                | Q(ass=True)
+                | Q(aah=True)
+                | Q(rqth=True)
+                | Q(job_seeker_12m=True)
+                | Q(job_seeker_24m=True)
+                | Q(mission_locale=True)
+                | Q(ccas=True)
+                | Q(single_parent=True)
+                | Q(senior=True)
+                | Q(qpv_zrr=True)
+                | Q(leaving_detention=True)
+                | Q(leaving_ase=True),
+                name="certification_at_least_one_criterion",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household} — certifié le {self.certified_on:%d/%m/%Y}"
+
+    @property
+    def criteria(self) -> list[EligibilityCriterion]:
+        return [criterion for criterion in EligibilityCriterion if getattr(self, criterion.value)]
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return self.certified_on <= day < self.expires_on
+
+
+class PeriodOverride(models.Model):
+    """Coordination's written decision that a household already equipped this period may receive another pack."""
+
+    household = models.ForeignKey(
+        Household, verbose_name="foyer", on_delete=models.PROTECT, related_name="period_overrides"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="accordée par", on_delete=models.PROTECT, related_name="+"
+    )
+    granted_on = models.DateField("accordée le")
+    reason = models.TextField("motif", max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "dérogation à la période du programme"
+        verbose_name_plural = "dérogations à la période du programme"
+        ordering = ["-granted_on", "-id"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="period_override_reason_required")]
+
+    def __str__(self):
+        return f"Dérogation pour {self.household} ({self.granted_on:%d/%m/%Y})"
+
+
+class DuplicateConfirmation(models.Model):
+    """A prescriber's reason for registering a household although similar ones existed."""
+
+    household = models.ForeignKey(
+        Household, verbose_name="foyer", on_delete=models.CASCADE, related_name="duplicate_confirmations"
+    )
+    similar_to = models.ManyToManyField(Household, verbose_name="foyers similaires", related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="confirmé par", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField("motif", max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "doublon confirmé"
+        verbose_name_plural = "doublons confirmés"
+        ordering = ["-created_at"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="duplicate_confirmation_reason_required")]
+
+    def __str__(self):
+        return f"Doublon confirmé pour {self.household}"

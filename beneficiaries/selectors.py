@@ -1,0 +1,174 @@
+"""Reads about households: status derived from facts, duplicates, territory look-ups, the programme period."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
+
+from beneficiaries.dates import add_years
+from beneficiaries.enums import HouseholdStatus
+from beneficiaries.models import Certification, Commune, Household, PeriodOverride, household_name_key
+from beneficiaries.normalize import compact_key
+
+
+def household_invited_condition() -> Q | None:
+    """Hook for the distributions app: a condition (on Household) meaning « invited to an event, not yet equipped ».
+
+    Returns None while no invitation model exists; the status then goes from eligible to equipped directly.
+    """
+    return None
+
+
+def household_status_annotations(today: datetime.date | None = None) -> dict:
+    """Annotations `current_expires_on` (latest certification's expiry) and `status` (a HouseholdStatus value).
+
+    Order matters: equipped wins over invited, invited over eligible, eligible over expired.
+    """
+    today = today or timezone.localdate()
+    latest = Certification.objects.filter(household=OuterRef("pk")).order_by("-certified_on", "-id")
+    whens = [When(equipped_on__isnull=False, then=Value(HouseholdStatus.EQUIPPED))]
+    invited = household_invited_condition()
+    if invited is not None:
+        whens.append(When(invited, then=Value(HouseholdStatus.INVITED)))
+    whens += [
+        When(current_expires_on__gt=today, then=Value(HouseholdStatus.ELIGIBLE)),
+        When(current_expires_on__isnull=False, then=Value(HouseholdStatus.EXPIRED)),
+    ]
+    return {
+        "current_expires_on": Subquery(latest.values("expires_on")[:1]),
+        "status": Case(*whens, default=Value(HouseholdStatus.REGISTERED), output_field=CharField()),
+    }
+
+
+def household_status(household: Household, today: datetime.date | None = None) -> HouseholdStatus:
+    """The status of one household (use the queryset's with_status() for lists)."""
+    annotated = getattr(household, "status", None)
+    if annotated is not None and today is None:
+        return HouseholdStatus(annotated)
+    return HouseholdStatus(Household.objects.with_status(today).values_list("status", flat=True).get(pk=household.pk))
+
+
+def household_current_certification(household: Household) -> Certification | None:
+    return household.certifications.order_by("-certified_on", "-id").select_related("author", "structure").first()
+
+
+def household_is_eligible(household: Household, on: datetime.date | None = None) -> bool:
+    """Lives in the territory and holds a certification valid on that day."""
+    on = on or timezone.localdate()
+    return household.commune.is_active and household.certifications.valid_on(on).exists()
+
+
+# --- Territory ---------------------------------------------------------------------------------------------
+
+
+def commune_match(typed: str) -> Commune | None:
+    """The commune (in the territory or not any more) whose name matches what was typed, spelling-tolerantly.
+
+    Accepts what the datalist offers (« Raismes (59590) ») and a trailing postal code.
+    """
+    key = compact_key(_strip_postal_code(typed))
+    if not key:
+        return None
+    return Commune.objects.filter(name_key=key).first()
+
+
+def commune_suggestions(typed: str, limit: int = 3) -> list[Commune]:
+    """Territory communes whose name looks like what was typed (typos), best first."""
+    import difflib
+
+    key = compact_key(_strip_postal_code(typed))
+    communes = {commune.name_key: commune for commune in Commune.objects.in_territory()}
+    return [communes[match] for match in difflib.get_close_matches(key, communes, n=limit, cutoff=0.75)]
+
+
+def _strip_postal_code(typed: str) -> str:
+    import re
+
+    return re.sub(r"\(?\s*\d{5}\s*\)?", " ", typed or "").strip()
+
+
+def commune_has_qpv(commune: Commune) -> bool:
+    return commune.qpvs.exists()
+
+
+# --- Duplicates ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SimilarHousehold:
+    """What may be shown about a possible duplicate, whichever structure holds it."""
+
+    pk: int
+    structure_name: str
+    registered_on: datetime.date
+
+    def __str__(self):
+        return f"un foyer similaire existe déjà ({self.structure_name}, inscrit le {self.registered_on:%d/%m/%Y})"
+
+
+def household_similar(
+    *,
+    last_name: str,
+    first_name: str,
+    birth_date: datetime.date,
+    address: str,
+    commune: Commune,
+    exclude_pk: int | None = None,
+) -> list[SimilarHousehold]:
+    """Households with the same normalised name and birth date, or the same normalised address in the commune."""
+    condition = Q(name_key=household_name_key(last_name, first_name), birth_date=birth_date)
+    address_key = compact_key(address)
+    if address_key:
+        condition |= Q(address_key=address_key, commune=commune)
+    households = Household.objects.filter(condition).select_related("structure").order_by("created_at", "pk")
+    if exclude_pk is not None:
+        households = households.exclude(pk=exclude_pk)
+    return [
+        SimilarHousehold(
+            pk=household.pk,
+            structure_name=household.structure.name,
+            registered_on=timezone.localdate(household.created_at),
+        )
+        for household in households
+    ]
+
+
+# --- Programme period ----------------------------------------------------------------------------------------
+
+
+def household_last_equipped_on(household: Household) -> datetime.date | None:
+    """The day the household last received a pack (set by distributions through household_mark_equipped)."""
+    return household.equipped_on
+
+
+def household_next_pack_allowed_on(household: Household) -> datetime.date | None:
+    """First day the programme period allows another pack; None when nothing stands in the way."""
+    last = household_last_equipped_on(household)
+    if last is None:
+        return None
+    return add_years(last, settings.FILIERE["PROGRAMME_PERIOD_YEARS"])
+
+
+def household_active_override(household: Household) -> PeriodOverride | None:
+    """An override granted since the last pack (a later pack uses it up)."""
+    last = household_last_equipped_on(household)
+    if last is None:
+        return None
+    return household.period_overrides.filter(granted_on__gte=last).order_by("-granted_on", "-id").first()
+
+
+def household_may_receive_pack(household: Household, on: datetime.date | None = None) -> bool:
+    """The programme-period rule: one pack per period unless coordination recorded an override."""
+    on = on or timezone.localdate()
+    allowed_on = household_next_pack_allowed_on(household)
+    if allowed_on is None or on >= allowed_on:
+        return True
+    return household_active_override(household) is not None
+
+
+def households_with_valid_certification(on: datetime.date | None = None):
+    """Households certified and valid that day (a starting point for invitation lists)."""
+    on = on or timezone.localdate()
+    return Household.objects.filter(Exists(Certification.objects.valid_on(on).filter(household=OuterRef("pk"))))
