@@ -1,0 +1,76 @@
+"""PDF rendering shared by every document (labels, donor documents, WEEE slips, handover sheets).
+
+An ordinary Django template renders to HTML, then WeasyPrint lays it out. The font configuration and the
+parsed stylesheets are kept between requests: they cost more than a small document itself.
+Documents load nothing from the network or the disk: images must be inline (SVG) or `data:` URIs.
+"""
+
+from functools import cache
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+PDF_CONTENT_TYPE = "application/pdf"
+
+
+@cache
+def font_configuration() -> FontConfiguration:
+    return FontConfiguration()
+
+
+def _url_fetcher() -> URLFetcher:
+    # Nothing user-typed can make the server fetch a URL (SSRF) or read a local file.
+    # A new fetcher per document: it keeps per-request state, and costs next to nothing.
+    return URLFetcher(allowed_protocols={"data"})
+
+
+@cache
+def _stylesheet_cached(static_path: str) -> CSS:
+    return _stylesheet_load(static_path)
+
+
+def _stylesheet_load(static_path: str) -> CSS:
+    filename = finders.find(static_path)
+    if filename is None:
+        raise FileNotFoundError(f"Feuille de style PDF introuvable dans les fichiers statiques : {static_path}")
+    return CSS(filename=filename, font_config=font_configuration(), url_fetcher=_url_fetcher())
+
+
+def stylesheet(static_path: str) -> CSS:
+    """A parsed stylesheet from the static files (re-read on every call while DEBUG is on, to edit it live)."""
+    return _stylesheet_load(static_path) if settings.DEBUG else _stylesheet_cached(static_path)
+
+
+def programme() -> dict:
+    """Who issues the documents: every PDF template receives it as `programme`."""
+    config = settings.FILIERE
+    return {
+        "name": config["PROGRAMME_NAME"],
+        "territory": config["TERRITORY_NAME"],
+        "refurbisher": config["REFURBISHER_NAME"],
+    }
+
+
+def render_pdf(
+    template_name: str, context: dict, request=None, *, stylesheets: tuple[str, ...] = ("pdf/document.css",)
+) -> bytes:
+    """Render `template_name` with `context` and lay it out as a PDF; `stylesheets` are static paths."""
+    html = render_to_string(template_name, {"programme": programme(), **context}, request=request)
+    document = HTML(string=html, url_fetcher=_url_fetcher())
+    return document.write_pdf(
+        stylesheets=[stylesheet(path) for path in stylesheets],
+        font_config=font_configuration(),
+    )
+
+
+def pdf_response(content: bytes, filename: str, *, attachment: bool = False) -> HttpResponse:
+    """An HTTP response carrying a PDF; shown in the browser unless `attachment`."""
+    response = HttpResponse(content, content_type=PDF_CONTENT_TYPE)
+    disposition = "attachment" if attachment else "inline"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
