@@ -11,6 +11,8 @@ def _nav_entries(request):
         entries += [("Matériel", reverse("equipment:list")), ("Dons", reverse("donations:list"))]
     if user.is_coordination or user.is_prescriber:
         entries.append(("Tableau de bord", reverse("dashboard:index")))
+    if user.is_coordination:
+        entries.append(("Structures", reverse("structures:list")))
     if user.is_staff:
         entries.append(("Atelier (admin)", reverse("admin:index")))
     path = request.path

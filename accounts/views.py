@@ -1,8 +1,23 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import render
+from django.urls import reverse_lazy
 
 
 @login_not_required
 def home(request):
     """Public home page: what the programme offers; staff find their entry points here too."""
     return render(request, "accounts/home.html")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Every member changes the initial password that coordination gave them."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Votre mot de passe a été changé.")
+        return response

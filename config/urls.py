@@ -14,4 +14,5 @@ urlpatterns = [
     path("dons/", include("donations.urls")),
     path("materiel/", include("equipment.urls")),
     path("tableau-de-bord/", include("equipment.dashboard_urls")),
+    path("structures/", include("accounts.structure_urls")),
 ]

@@ -1,0 +1,22 @@
+import django_filters
+
+from accounts.enums import OrganisationKind
+from accounts.models import Organisation
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Nom", field_name="name", lookup_expr="icontains")
+    kind = django_filters.ChoiceFilter(label="Type", choices=OrganisationKind.choices, empty_label="Tous")
+    active = django_filters.ChoiceFilter(
+        label="État",
+        choices=[("oui", "Actives"), ("non", "Désactivées")],
+        empty_label="Toutes",
+        method="filter_active",
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind", "active"]
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(is_active=value == "oui")

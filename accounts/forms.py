@@ -1,0 +1,121 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import check_password_with_timing_attack_mitigation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.views.decorators.debug import sensitive_variables
+
+from accounts.models import Organisation, User
+
+
+class LoginForm(AuthenticationForm):
+    """The login form, with a plain French message when a known account is refused.
+
+    The reason (account or organisation deactivated, demo account) is only given to someone who typed the right
+    password, so the form never tells a stranger which usernames exist. Both branches hash the password once more,
+    so the answer takes the same time whether the username exists or not.
+    """
+
+    error_messages = {
+        "invalid_login": (
+            "Nom d’utilisateur ou mot de passe incorrect. Attention aux majuscules et minuscules. "
+            "Mot de passe oublié : adressez-vous à la coordination du programme."
+        ),
+        "inactive": "Ce compte est désactivé. Adressez-vous à la coordination du programme.",
+    }
+
+    @sensitive_variables("password")
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if error.code != "invalid_login":
+                raise
+            reason = self._refusal_reason(self.cleaned_data.get("username"), self.cleaned_data.get("password"))
+            if reason:
+                raise ValidationError(reason, code="inactive") from error
+            raise
+
+    @sensitive_variables("password")
+    def _refusal_reason(self, username: str | None, password: str | None) -> str | None:
+        user = User.objects.select_related("organisation").filter(username=username).first()
+        if not check_password_with_timing_attack_mitigation(user, password or ""):
+            return None
+        if not user.is_active:
+            return self.error_messages["inactive"]
+        if user.organisation is not None and not user.organisation.is_active:
+            return (
+                f"« {user.organisation.name} » est désactivée : ses comptes ne peuvent plus se connecter. "
+                "Adressez-vous à la coordination du programme."
+            )
+        if user.is_demo and not settings.DEMO_MODE:
+            return "Les comptes de démonstration ne sont pas acceptés sur ce serveur."
+        return None
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "address", "phone", "email", "opening_hours"]
+        labels = {
+            "name": "Nom",
+            "kind": "Type",
+            "address": "Adresse",
+            "phone": "Téléphone",
+            "email": "E-mail",
+            "opening_hours": "Horaires d'ouverture",
+        }
+        help_texts = {
+            "kind": "Décide des droits de ses membres : coordination, technicien, prescripteur ou partenaire.",
+            "address": "Adresse complète avec la commune : elle sera indiquée aux habitants.",
+            "phone": "Numéro que les habitants peuvent appeler, par exemple 03 27 09 00 00.",
+            "opening_hours": "Par exemple : du lundi au vendredi, 9 h – 12 h et 14 h – 17 h.",
+        }
+        widgets = {
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+        }
+        error_messages = {"name": {"unique": "Une organisation porte déjà ce nom."}}
+
+
+class MemberForm(forms.Form):
+    """A new account; the organisation comes from the page, never from the form."""
+
+    username = forms.CharField(
+        label="Nom d'utilisateur",
+        max_length=150,
+        help_text="Celui que la personne tapera pour se connecter, par exemple « smartin ». "
+        "Lettres, chiffres et @ . + - _ uniquement.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}),
+    )
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    email = forms.EmailField(label="E-mail professionnel", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    password = forms.CharField(
+        label="Mot de passe initial",
+        strip=False,
+        help_text="Au moins 12 caractères, pas uniquement des chiffres, ni trop courant, ni proche du nom. "
+        "Communiquez-le de vive voix ; la personne le change à sa première connexion.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_confirm = forms.CharField(
+        label="Mot de passe initial (confirmation)",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        password, confirm = cleaned.get("password"), cleaned.get("password_confirm")
+        if password and confirm and password != confirm:
+            self.add_error("password_confirm", "Les deux mots de passe ne sont pas identiques.")
+        return cleaned
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it, above the form otherwise."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

@@ -1,0 +1,17 @@
+"""Reads on organisations for coordination's pages."""
+
+from django.db.models import Count, Q, QuerySet
+
+from accounts.models import Organisation, User
+
+
+def organisation_list() -> QuerySet[Organisation]:
+    """Every organisation with its member counts, in one query whatever the number of rows."""
+    return Organisation.objects.annotate(
+        member_count=Count("members"),
+        active_member_count=Count("members", filter=Q(members__is_active=True)),
+    ).order_by("name")
+
+
+def organisation_members(organisation: Organisation) -> QuerySet[User]:
+    return organisation.members.order_by("-is_active", "last_name", "first_name", "username")
