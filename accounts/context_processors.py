@@ -10,6 +10,7 @@ def _nav_entries(request):
     if user.is_coordination or user.is_technician:
         entries += [("Matériel", reverse("equipment:list")), ("Dons", reverse("donations:list"))]
     if user.is_coordination or user.is_prescriber:
+        entries.append(("Foyers", reverse("beneficiaries:list")))
         entries.append(("Tableau de bord", reverse("dashboard:index")))
     if user.is_coordination:
         entries.append(("Structures", reverse("structures:list")))

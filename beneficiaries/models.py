@@ -1,7 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -96,6 +96,7 @@ class Household(models.Model):
     note = models.TextField(
         "note",
         max_length=500,
+        validators=[MaxLengthValidator(500)],
         blank=True,
         help_text="Seulement ce qui sert au programme (disponibilités, besoin particulier). "
         "Pas de données de santé ni de détail sur la situation.",
@@ -238,7 +239,7 @@ class PeriodOverride(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="accordée par", on_delete=models.PROTECT, related_name="+"
     )
     granted_on = models.DateField("accordée le")
-    reason = models.TextField("motif", max_length=1000)
+    reason = models.TextField("motif", max_length=1000, validators=[MaxLengthValidator(1000)])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -261,7 +262,7 @@ class DuplicateConfirmation(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="confirmé par", on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField("motif", max_length=500)
+    reason = models.TextField("motif", max_length=500, validators=[MaxLengthValidator(500)])
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

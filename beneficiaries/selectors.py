@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from beneficiaries.dates import add_years
 from beneficiaries.enums import HouseholdStatus
-from beneficiaries.models import Certification, Commune, Household, PeriodOverride, household_name_key
+from beneficiaries.models import Certification, Commune, Household, PeriodOverride, Qpv, household_name_key
 from beneficiaries.normalize import compact_key
 
 
@@ -89,8 +89,22 @@ def _strip_postal_code(typed: str) -> str:
     return re.sub(r"\(?\s*\d{5}\s*\)?", " ", typed or "").strip()
 
 
-def commune_has_qpv(commune: Commune) -> bool:
-    return commune.qpvs.exists()
+def commune_choices() -> list[dict]:
+    """The territory's communes for the commune datalist: name, what to match on, postal codes, QPV inside."""
+    from beneficiaries.normalize import words
+
+    communes = Commune.objects.in_territory().annotate(
+        has_qpv=Exists(Qpv.communes.through.objects.filter(commune_id=OuterRef("pk")))
+    )
+    return [
+        {
+            "name": commune.name,
+            "key": commune.name_key,
+            "label": f"{' '.join(words(commune.name))} — {', '.join(commune.postal_code_list)}",
+            "has_qpv": commune.has_qpv,
+        }
+        for commune in communes
+    ]
 
 
 # --- Duplicates ------------------------------------------------------------------------------------------------

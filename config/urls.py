@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("dons/", include("donations.urls")),
+    path("foyers/", include("beneficiaries.urls")),
     path("materiel/", include("equipment.urls")),
     path("tableau-de-bord/", include("equipment.dashboard_urls")),
     path("structures/", include("accounts.structure_urls")),

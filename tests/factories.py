@@ -7,6 +7,7 @@ import factory
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
+from beneficiaries.models import Certification, Commune, Household
 from donations.enums import DonorKind
 from donations.models import Donation, Donor
 from equipment.enums import ErasureMethod, ErasureResult, ItemCategory, ItemStatus
@@ -121,3 +122,68 @@ class WeeeShipmentFactory(factory.django.DjangoModelFactory):
     recycler = "Envie 2E Nord"
     shipped_on = datetime.date(2025, 5, 20)
     slip_number = factory.Sequence(lambda n: f"BSD-{n:05d}")
+
+
+class CommuneFactory(factory.django.DjangoModelFactory):
+    """A commune of the territory (the migration loads the real 47; this one is found or created)."""
+
+    class Meta:
+        model = Commune
+        django_get_or_create = ("insee_code",)
+
+    insee_code = "59491"
+    name = "Raismes"
+    postal_codes = "59590"
+
+    class Params:
+        denain = factory.Trait(insee_code="59172", name="Denain", postal_codes="59220")
+        inactive = factory.Trait(insee_code="59999", name="Ancienne-Commune", postal_codes="59999", is_active=False)
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    """A household registered by a prescriber of its structure (with `certified=True`, a valid certification)."""
+
+    class Meta:
+        model = Household
+        skip_postgeneration_save = True
+
+    last_name = factory.Sequence(lambda n: f"Lefèvre{n}")
+    first_name = "Martine"
+    birth_date = datetime.date(1980, 5, 17)
+    address = factory.Sequence(lambda n: f"{n} rue Jean Jaurès")
+    commune = factory.SubFactory(CommuneFactory)
+    size = 2
+    structure = factory.SubFactory(OrganisationFactory)
+    created_by = factory.SubFactory(UserFactory, organisation=factory.SelfAttribute("..structure"))
+
+    class Params:
+        certified = factory.Trait(
+            certification=factory.RelatedFactory(
+                "tests.factories.CertificationFactory", factory_related_name="household"
+            )
+        )
+        expired = factory.Trait(
+            certification=factory.RelatedFactory(
+                "tests.factories.CertificationFactory", factory_related_name="household", expired=True
+            )
+        )
+        equipped = factory.Trait(equipped_on=datetime.date(2025, 6, 14))
+
+
+class CertificationFactory(factory.django.DjangoModelFactory):
+    """A certification made today by the household's structure, valid six months; `expired=True` for an old one."""
+
+    class Meta:
+        model = Certification
+
+    household = factory.SubFactory(HouseholdFactory)
+    author = factory.LazyAttribute(lambda o: o.household.created_by)
+    structure = factory.LazyAttribute(lambda o: o.household.structure)
+    certified_on = factory.LazyFunction(datetime.date.today)
+    expires_on = factory.LazyAttribute(lambda o: o.certified_on + datetime.timedelta(days=182))
+    rsa = True
+    proof_seen = True
+    data_notice_given = True
+
+    class Params:
+        expired = factory.Trait(certified_on=datetime.date(2024, 1, 10), expires_on=datetime.date(2024, 7, 10))

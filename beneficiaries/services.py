@@ -1,0 +1,262 @@
+"""Every write on households: registration, edits, certifications, the programme-period override, handover."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.enums import OrganisationKind
+from accounts.models import Organisation, User
+from beneficiaries.eligibility import certification_expiry, eligibility_validate, outside_territory_message
+from beneficiaries.enums import EligibilityCriterion
+from beneficiaries.models import Certification, Commune, DuplicateConfirmation, Household, PeriodOverride
+from beneficiaries.selectors import (
+    SimilarHousehold,
+    household_may_receive_pack,
+    household_next_pack_allowed_on,
+    household_similar,
+)
+
+IDENTITY_FIELDS = ("last_name", "first_name", "birth_date", "address", "commune")
+EDITABLE_FIELDS = (*IDENTITY_FIELDS, "phone", "email", "size", "note")
+
+
+class DuplicateSuspected(ValidationError):
+    """Similar households exist; the prescriber must stop or confirm with a reason."""
+
+    def __init__(self, similar: list[SimilarHousehold]):
+        self.similar = similar
+        super().__init__(
+            {"duplicate_reason": "Un foyer similaire existe déjà : indiquez pourquoi vous l'inscrivez quand même."}
+        )
+
+
+def _check_prescriber(by: User, structure: Organisation) -> None:
+    if structure.kind != OrganisationKind.STRUCTURE:
+        raise ValidationError("Seule une structure prescriptrice peut inscrire et certifier des foyers.")
+    if not structure.is_active:
+        raise ValidationError(f"La structure « {structure} » est désactivée : elle ne peut plus inscrire de foyer.")
+    if by.organisation_id != structure.pk:
+        raise ValidationError(f"Vous n'êtes pas membre de la structure « {structure} ».")
+
+
+def _check_duplicates(*, values: dict, reason: str, exclude_pk: int | None = None) -> list[SimilarHousehold]:
+    similar = household_similar(
+        last_name=values["last_name"],
+        first_name=values["first_name"],
+        birth_date=values["birth_date"],
+        address=values["address"],
+        commune=values["commune"],
+        exclude_pk=exclude_pk,
+    )
+    if similar and not reason.strip():
+        raise DuplicateSuspected(similar)
+    return similar
+
+
+def _record_duplicate(*, household: Household, similar: list[SimilarHousehold], reason: str, by: User) -> None:
+    if not similar:
+        return
+    confirmation = DuplicateConfirmation(household=household, confirmed_by=by, reason=reason.strip())
+    confirmation.full_clean()
+    confirmation.save()
+    confirmation.similar_to.set([item.pk for item in similar])
+
+
+def _certification_create(
+    *,
+    household: Household,
+    by: User,
+    criteria: set[EligibilityCriterion],
+    proof_seen: bool,
+    data_notice_given: bool,
+    on: datetime.date,
+) -> Certification:
+    errors = {}
+    if not proof_seen:
+        errors["proof_seen"] = "Cochez cette case une fois le justificatif vu : la certification en dépend."
+    if not data_notice_given:
+        errors["data_notice_given"] = "Le foyer doit avoir été informé de l'usage de ses données (texte ci-dessus)."
+    if errors:
+        raise ValidationError(errors)
+    certification = Certification(
+        household=household,
+        author=by,
+        structure=household.structure,
+        certified_on=on,
+        expires_on=certification_expiry(on),
+        proof_seen=True,
+        data_notice_given=True,
+        **{criterion.value: True for criterion in criteria},
+    )
+    certification.full_clean()
+    certification.save()
+    return certification
+
+
+@transaction.atomic
+def household_register(
+    *,
+    structure: Organisation,
+    by: User,
+    last_name: str,
+    first_name: str,
+    birth_date: datetime.date,
+    address: str,
+    commune: Commune | None,
+    typed_commune: str = "",
+    criteria: Iterable[str],
+    proof_seen: bool,
+    data_notice_given: bool,
+    phone: str = "",
+    email: str = "",
+    size: int = 1,
+    note: str = "",
+    duplicate_reason: str = "",
+    on: datetime.date | None = None,
+) -> Household:
+    """Register a household and its first certification, or nothing at all.
+
+    Refused (ValidationError by field) when it is not eligible; DuplicateSuspected when similar households exist
+    and no reason was given.
+    """
+    on = on or timezone.localdate()
+    _check_prescriber(by, structure)
+    certified = eligibility_validate(
+        commune=commune,
+        typed_commune=typed_commune or (commune.name if commune else ""),
+        declared=criteria,
+        birth_date=birth_date,
+        on=on,
+    )
+    values = {
+        "last_name": last_name.strip(),
+        "first_name": first_name.strip(),
+        "birth_date": birth_date,
+        "address": address.strip(),
+        "commune": commune,
+    }
+    similar = _check_duplicates(values=values, reason=duplicate_reason)
+    household = Household(
+        **values,
+        phone=phone.strip(),
+        email=email.strip(),
+        size=size,
+        note=note.strip(),
+        structure=structure,
+        created_by=by,
+    )
+    household.full_clean()
+    household.save()
+    _certification_create(
+        household=household,
+        by=by,
+        criteria=certified,
+        proof_seen=proof_seen,
+        data_notice_given=data_notice_given,
+        on=on,
+    )
+    _record_duplicate(household=household, similar=similar, reason=duplicate_reason, by=by)
+    return household
+
+
+@transaction.atomic
+def household_update(*, household: Household, by: User, duplicate_reason: str = "", **changes) -> Household:
+    """Correct a household's identity, address or contact; the structure and certifications never change here."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    new_commune = changes.get("commune", household.commune)
+    if new_commune.pk != household.commune_id and not new_commune.is_active:
+        raise ValidationError({"commune": outside_territory_message(new_commune.name)})
+    for name in ("last_name", "first_name", "address", "phone", "email", "note"):
+        if name in changes:
+            changes[name] = (changes[name] or "").strip()
+    identity_changed = any(name in changes and changes[name] != getattr(household, name) for name in IDENTITY_FIELDS)
+    for name, value in changes.items():
+        setattr(household, name, value)
+    similar = []
+    if identity_changed:
+        values = {name: getattr(household, name) for name in IDENTITY_FIELDS}
+        similar = _check_duplicates(values=values, reason=duplicate_reason, exclude_pk=household.pk)
+    household.last_activity_at = timezone.now()
+    household.full_clean()
+    household.save()
+    _record_duplicate(household=household, similar=similar, reason=duplicate_reason, by=by)
+    return household
+
+
+@transaction.atomic
+def household_certify(
+    *,
+    household: Household,
+    by: User,
+    criteria: Iterable[str],
+    proof_seen: bool,
+    data_notice_given: bool,
+    on: datetime.date | None = None,
+) -> Certification:
+    """Renew (or re-state) eligibility: always a new certification; earlier ones stay as they were."""
+    on = on or timezone.localdate()
+    household = Household.objects.select_for_update().select_related("commune", "structure").get(pk=household.pk)
+    _check_prescriber(by, household.structure)
+    certified = eligibility_validate(
+        commune=household.commune,
+        typed_commune=household.commune.name,
+        declared=criteria,
+        birth_date=household.birth_date,
+        on=on,
+    )
+    certification = _certification_create(
+        household=household,
+        by=by,
+        criteria=certified,
+        proof_seen=proof_seen,
+        data_notice_given=data_notice_given,
+        on=on,
+    )
+    Household.objects.filter(pk=household.pk).update(last_activity_at=timezone.now())
+    return certification
+
+
+@transaction.atomic
+def period_override_grant(
+    *, household: Household, by: User, reason: str, on: datetime.date | None = None
+) -> PeriodOverride:
+    """Coordination allows one more pack within the programme period, with a written reason."""
+    on = on or timezone.localdate()
+    if not by.is_coordination:
+        raise ValidationError("Seule la coordination peut accorder une dérogation.")
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    allowed_on = household_next_pack_allowed_on(household)
+    if allowed_on is None:
+        raise ValidationError("Ce foyer n'a encore reçu aucun pack : aucune dérogation n'est nécessaire.")
+    if on >= allowed_on:
+        raise ValidationError("La période du programme est écoulée pour ce foyer : la dérogation est inutile.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Indiquez le motif de la dérogation."})
+    override = PeriodOverride(household=household, granted_by=by, granted_on=on, reason=reason.strip())
+    override.full_clean()
+    override.save()
+    return override
+
+
+@transaction.atomic
+def household_mark_equipped(*, household: Household, on: datetime.date, by: User) -> Household:
+    """Record that the household received a pack that day (called by distributions at the handover).
+
+    Refused within the programme period after a previous pack, unless coordination granted an override since.
+    """
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if not household_may_receive_pack(household, on):
+        raise ValidationError(
+            f"Ce foyer a déjà reçu un pack le {household.equipped_on:%d/%m/%Y} : un nouveau pack n'est possible "
+            f"qu'à partir du {household_next_pack_allowed_on(household):%d/%m/%Y}, sauf dérogation de la coordination."
+        )
+    household.equipped_on = on
+    household.last_activity_at = timezone.now()
+    household.save(update_fields=["equipped_on", "last_activity_at", "name_key", "address_key"])
+    return household

@@ -1,0 +1,199 @@
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from beneficiaries.filters import HouseholdFilter
+from beneficiaries.forms import CertificationForm, HouseholdCreateForm, HouseholdForm, PeriodOverrideForm
+from beneficiaries.models import Household
+from beneficiaries.selectors import (
+    commune_choices,
+    household_active_override,
+    household_current_certification,
+    household_may_receive_pack,
+    household_next_pack_allowed_on,
+)
+from beneficiaries.services import (
+    DuplicateSuspected,
+    household_certify,
+    household_register,
+    household_update,
+    period_override_grant,
+)
+
+PAGE_SIZE = 25
+
+
+def _allow(test):
+    """Pages closed to some roles: 403 for them (anonymous users are sent to the login page by the middleware)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not test(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+viewers_only = _allow(lambda user: user.is_coordination or user.is_prescriber)
+prescribers_only = _allow(lambda user: user.is_prescriber)
+coordination_only = _allow(lambda user: user.is_coordination)
+
+
+def _household_or_404(request, pk):
+    """Scoped first, then looked up: another structure's household does not exist for this user."""
+    queryset = Household.objects.for_user(request.user).with_status().select_related("commune", "structure")
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _form_context(form, **extra):
+    return {"form": form, "communes": commune_choices(), **extra}
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal beside the field it concerns, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+def _qpv_commune(commune) -> str:
+    return commune.name if commune is not None and commune.qpvs.exists() else ""
+
+
+@viewers_only
+def household_list(request):
+    queryset = (
+        Household.objects.for_user(request.user)
+        .with_status()
+        .select_related("commune", "structure")
+        .order_by("-created_at", "-id")
+    )
+    household_filter = HouseholdFilter(request.GET, queryset=queryset, user=request.user)
+    page = Paginator(household_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "beneficiaries/household_list.html", {"filter": household_filter, "page": page})
+
+
+@prescribers_only
+def household_create(request):
+    form = HouseholdCreateForm(request.POST or None)
+    similar = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = household_register(
+                structure=request.user.organisation,
+                by=request.user,
+                typed_commune=form.data.get("commune", ""),
+                duplicate_reason=form.cleaned_data["duplicate_reason"],
+                **form.household_values(),
+                **form.certification_values(),
+            )
+        except DuplicateSuspected as exc:
+            similar = exc.similar
+            if "confirm_duplicate" in request.POST:
+                form.add_error("duplicate_reason", "Indiquez pourquoi vous inscrivez ce foyer malgré tout.")
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Foyer {household} inscrit et certifié éligible.")
+            return redirect(household)
+    qpv_commune = _qpv_commune(form.cleaned_data.get("commune")) if form.is_bound else ""
+    context = _form_context(form, similar=similar, creating=True, qpv_commune=qpv_commune)
+    return render(request, "beneficiaries/household_form.html", context)
+
+
+@viewers_only
+def household_detail(request, pk):
+    household = _household_or_404(request, pk)
+    certifications = list(household.certifications.select_related("author", "structure"))
+    context = {
+        "household": household,
+        "certification": certifications[0] if certifications else None,
+        "certifications": certifications,
+        "commune_has_qpv": household.commune.qpvs.exists(),
+        "may_receive_pack": household_may_receive_pack(household),
+        "next_pack_allowed_on": household_next_pack_allowed_on(household),
+        "active_override": household_active_override(household),
+        "duplicate_confirmations": household.duplicate_confirmations.select_related("confirmed_by"),
+        "override_form": PeriodOverrideForm() if request.user.is_coordination else None,
+        "today": timezone.localdate(),
+    }
+    return render(request, "beneficiaries/household_detail.html", context)
+
+
+@viewers_only
+def household_edit(request, pk):
+    household = _household_or_404(request, pk)
+    form = HouseholdForm(request.POST or None, instance=household)
+    similar = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            household_update(
+                household=household,
+                by=request.user,
+                duplicate_reason=form.cleaned_data["duplicate_reason"],
+                **form.household_values(),
+            )
+        except DuplicateSuspected as exc:
+            similar = exc.similar
+            if "confirm_duplicate" in request.POST:
+                form.add_error("duplicate_reason", "Indiquez pourquoi vous gardez ces informations malgré tout.")
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, "Les informations du foyer sont enregistrées.")
+            return redirect(household)
+    context = _form_context(form, similar=similar, creating=False, household=household)
+    return render(request, "beneficiaries/household_form.html", context)
+
+
+@prescribers_only
+def household_renew(request, pk):
+    household = _household_or_404(request, pk)
+    current = household_current_certification(household)
+    initial = {"criteria": [criterion.value for criterion in current.criteria]} if current else {}
+    form = CertificationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            certification = household_certify(household=household, by=request.user, **form.certification_values())
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            expires_on = f"{certification.expires_on:%d/%m/%Y}"
+            messages.success(request, f"Certification renouvelée : elle expire le {expires_on}.")
+            return redirect(household)
+    context = {
+        "form": form,
+        "household": household,
+        "current": current,
+        "qpv_commune": _qpv_commune(household.commune),
+        "today": timezone.localdate(),
+    }
+    return render(request, "beneficiaries/certification_form.html", context)
+
+
+@require_POST
+@coordination_only
+def household_override(request, pk):
+    household = _household_or_404(request, pk)
+    form = PeriodOverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            period_override_grant(household=household, by=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "Dérogation enregistrée : ce foyer peut recevoir un nouveau pack.")
+    else:
+        messages.error(request, "Indiquez le motif de la dérogation.")
+    return redirect(household)
