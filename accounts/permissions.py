@@ -18,6 +18,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "erasurerecord": _ALL,
             "weeeshipment": _ALL,
             "statuschange": ("view",),
+            "snapshotimport": ("view", "add"),
         },
     },
     Role.COORDINATION: {
@@ -30,6 +31,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "erasurerecord": _ALL,
             "weeeshipment": _ALL,
             "statuschange": ("view",),
+            "snapshotimport": ("view", "add"),
         },
     },
 }

@@ -14,3 +14,6 @@ class ItemAdmin(admin.ModelAdmin):
 @admin.register(WeeeShipment)
 class WeeeShipmentAdmin(admin.ModelAdmin):
     list_display = ["slip_number", "recycler", "shipped_on"]
+
+
+from equipment import admin_snapshots  # noqa: E402, F401  (registers the snapshot upload admin)
