@@ -148,7 +148,7 @@ class Item(models.Model):
             models.UniqueConstraint(
                 Upper("asset_tag"),
                 name="item_asset_tag_unique_ignoring_case",
-                violation_error_message="Un matériel porte déjà cette étiquette (majuscules et minuscules confondues).",
+                violation_error_message="Un matériel porte déjà cette étiquette (sans tenir compte des majuscules).",
             ),
             models.CheckConstraint(condition=Q(status__in=ItemStatus.values), name="item_status_valid"),
             models.CheckConstraint(condition=Q(category__in=ItemCategory.values), name="item_category_valid"),

@@ -176,3 +176,25 @@ def weee_shipment_add_items(*, shipment: WeeeShipment, items: Iterable[Item]) ->
         raise ValidationError("Enlèvement refusé : " + " ; ".join(problems) + ".")
     Item.objects.filter(pk__in=[item.pk for item in items]).update(weee_shipment=shipment)
     return shipment
+
+
+@transaction.atomic
+def item_create(*, item: Item, by=None, note: str = "") -> Item:
+    """Save a new item as received: an asset tag is allocated when left blank, and the log gets its first row."""
+    if item.pk is not None:
+        raise ValidationError("Ce matériel est déjà enregistré.")
+    tag = (item.asset_tag or "").strip()
+    while not tag:
+        candidate = asset_tags_allocate(count=1)[0]
+        # Imported history may already hold tags the counter has not reached yet.
+        if not Item.objects.filter(asset_tag__iexact=candidate).exists():
+            tag = candidate
+    item.asset_tag = tag
+    item.status = ItemStatus.RECEIVED
+    item.status_changed_at = timezone.now()
+    item.full_clean()
+    item.save()
+    StatusChange.objects.create(
+        item=item, from_status="", to_status=ItemStatus.RECEIVED, by=by, at=item.status_changed_at, note=note
+    )
+    return item

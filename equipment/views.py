@@ -1,9 +1,11 @@
 from django.contrib.auth.decorators import user_passes_test
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
 from equipment.filters import ItemFilter
 from equipment.models import Item
+from equipment.qr import item_qr_svg
 
 staff_required = user_passes_test(lambda user: user.is_coordination or user.is_technician)
 
@@ -26,3 +28,11 @@ def item_list(request):
 def item_detail(request, asset_tag):
     item = get_object_or_404(Item.objects.select_related("donation__donor", "weee_shipment"), asset_tag=asset_tag)
     return render(request, "equipment/item_detail.html", {"item": item})
+
+
+def item_label(request, asset_tag):
+    """One printable label: QR code of the item page, the tag in clear, category and short model."""
+    if not (request.user.is_coordination or request.user.is_technician):
+        raise PermissionDenied
+    item = get_object_or_404(Item, asset_tag=asset_tag)
+    return render(request, "equipment/item_label.html", {"item": item, "qr": item_qr_svg(item.asset_tag, request)})

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='item',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Upper('asset_tag'), name='item_asset_tag_unique_ignoring_case', violation_error_message='Un matériel porte déjà cette étiquette (majuscules et minuscules confondues).'),
+            constraint=models.UniqueConstraint(django.db.models.functions.text.Upper('asset_tag'), name='item_asset_tag_unique_ignoring_case', violation_error_message='Un matériel porte déjà cette étiquette (sans tenir compte des majuscules).'),
         ),
         migrations.AddConstraint(
             model_name='item',

@@ -1,0 +1,129 @@
+"""Forms of the technicians' admin: item edit form, audit checklist, recycling and WEEE shipment confirmations."""
+
+from django import forms
+from django.utils import timezone
+
+from equipment.enums import AUDIT_CHECKLIST, ItemStatus, WeeeCategory
+from equipment.models import Audit, Item, WeeeShipment
+
+RECYCLED_REQUIRED = ("weight_kg", "recycling_reason", "weee_category")
+
+
+class ItemAdminForm(forms.ModelForm):
+    """Status never moves here (services only); a recycled item keeps the data its constraint demands."""
+
+    class Meta:
+        model = Item
+        fields = [
+            "asset_tag",
+            "category",
+            "form_factor",
+            "donation",
+            "received_on",
+            "manufacturer",
+            "model",
+            "serial_number",
+            "cpu",
+            "ram_mb",
+            "os_installed",
+            "weight_kg",
+            "recycling_reason",
+            "weee_category",
+            "notes",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None and "asset_tag" in self.fields:
+            self.fields["asset_tag"].required = False
+            self.fields["asset_tag"].help_text = "Laisser vide : une étiquette est attribuée automatiquement."
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None and self.instance.status == ItemStatus.RECYCLED:
+            for name in RECYCLED_REQUIRED:
+                if name in self.fields and cleaned.get(name) in (None, ""):
+                    self.add_error(name, "Obligatoire pour un matériel recyclé.")
+        return cleaned
+
+
+class AuditForm(forms.ModelForm):
+    """Audit with its checklist as checkboxes; the questions depend on the item's category."""
+
+    checklist_questions: list[tuple[str, str]] = []
+
+    checklist_ok = forms.MultipleChoiceField(
+        label="Points de contrôle conformes",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Cochez ce qui fonctionne ; un point non coché est enregistré comme non conforme.",
+    )
+
+    class Meta:
+        model = Audit
+        fields = ["audited_on", "grade", "checklist_ok", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["checklist_ok"].choices = self.checklist_questions
+        if self.instance.pk is None:
+            self.fields["audited_on"].initial = timezone.localdate()
+        else:
+            self.initial["checklist_ok"] = [key for key, passed in (self.instance.checklist or {}).items() if passed]
+
+    def clean(self):
+        cleaned = super().clean()
+        checked = set(cleaned.get("checklist_ok") or [])
+        # Keep answers to questions this category no longer asks (snapshots, older checklists).
+        self.instance.checklist = {
+            **(self.instance.checklist or {}),
+            **{key: key in checked for key, _label in self.checklist_questions},
+        }
+        return cleaned
+
+
+def audit_form_for(category: str) -> type[AuditForm]:
+    """The audit form asking the checklist questions of `category`."""
+    return type("AuditForm", (AuditForm,), {"checklist_questions": AUDIT_CHECKLIST.get(category, [])})
+
+
+class RecycleForm(forms.Form):
+    """What recycling needs: a reason, and a weight for the items that have none."""
+
+    reason = forms.CharField(label="Motif de recyclage", max_length=300)
+    weight_kg = forms.DecimalField(
+        label="Poids unitaire (kg) des matériels sans poids",
+        required=False,
+        min_value=0,
+        max_digits=7,
+        decimal_places=2,
+        help_text="Appliqué uniquement aux matériels dont le poids n'est pas encore saisi.",
+    )
+    weee_category = forms.ChoiceField(
+        label="Catégorie DEEE",
+        required=False,
+        choices=[("", "Selon la catégorie de chaque matériel"), *WeeeCategory.choices],
+    )
+
+    def __init__(self, *args, missing_weight: list[Item], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.missing_weight = missing_weight
+        if not missing_weight:
+            del self.fields["weight_kg"]
+
+    def clean_weight_kg(self):
+        weight = self.cleaned_data.get("weight_kg")
+        if weight is None and self.missing_weight:
+            tags = ", ".join(item.asset_tag for item in self.missing_weight)
+            raise forms.ValidationError(f"Indiquez le poids : ces matériels n'en ont pas ({tags}).")
+        return weight
+
+
+class ShipmentChoiceForm(forms.Form):
+    shipment = forms.ModelChoiceField(
+        label="Enlèvement DEEE",
+        queryset=WeeeShipment.objects.all(),
+        empty_label="Choisir un enlèvement",
+        error_messages={"required": "Choisissez l'enlèvement DEEE."},
+    )
