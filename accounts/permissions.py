@@ -20,6 +20,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "statuschange": ("view",),
             "snapshotimport": ("view", "add"),
         },
+        "distributions": {
+            "packtemplate": ("view",),
+            "packtemplateline": ("view",),
+            "pack": _ALL,
+            "packitem": _ALL,
+        },
     },
     Role.COORDINATION: {
         "accounts": {"organisation": _ALL, "user": _ALL},
@@ -32,6 +38,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "weeeshipment": _ALL,
             "statuschange": ("view",),
             "snapshotimport": ("view", "add"),
+        },
+        "distributions": {
+            "packtemplate": _ALL,
+            "packtemplateline": (*_ALL, "delete"),
+            "pack": _ALL,
+            "packitem": _ALL,
         },
     },
 }

@@ -117,7 +117,7 @@ def populate(users) -> None:
         [
             (ItemCategory.LAPTOP, 4, "Lenovo", "ThinkPad T480"),
             (ItemCategory.SCREEN, 6, "Iiyama", "ProLite E2283HS"),
-            (ItemCategory.CABLE, 2, "", "Câble HDMI"),
+            (ItemCategory.CABLE, 5, "", "Câble HDMI"),
         ],
         rng,
     )
@@ -133,6 +133,11 @@ def populate(users) -> None:
         item_start_audit(item=item, by=technician)
         _audit_and_wipe(item, technician, day)
     for item in screens[:6] + desktops[:6] + keyboards[:4] + mice[:3]:
+        item_refurbish(item=item, by=technician)
+    cables = [item for item in fleet_items if item.category == ItemCategory.CABLE]
+    for item in cables[:3]:  # cables for the demo packs (distributions/demo.py)
+        item_start_audit(item=item, by=technician)
+        _audit_and_wipe(item, technician, fleet.received_on + datetime.timedelta(days=8))
         item_refurbish(item=item, by=technician)
     for item in (screens[0], desktops[0], keyboards[0], mice[0], screens[1], desktops[1], keyboards[1], mice[1]):
         item_reserve(item=item, by=technician)

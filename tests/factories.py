@@ -8,6 +8,7 @@ import factory
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 from beneficiaries.models import Certification, Commune, Household
+from distributions.models import Pack, PackTemplate, PackTemplateLine
 from donations.enums import DonorKind
 from donations.models import Donation, Donor
 from equipment.enums import ErasureMethod, ErasureResult, ItemCategory, ItemStatus
@@ -187,3 +188,30 @@ class CertificationFactory(factory.django.DjangoModelFactory):
 
     class Params:
         expired = factory.Trait(certified_on=datetime.date(2024, 1, 10), expires_on=datetime.date(2024, 7, 10))
+
+
+class PackTemplateFactory(factory.django.DjangoModelFactory):
+    """A pack template; give its lines as `lines={"screen": 1, "mouse": 1}`."""
+
+    class Meta:
+        model = PackTemplate
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Pack {n}")
+
+    @factory.post_generation
+    def lines(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            lines = {ItemCategory.LAPTOP: 1, ItemCategory.MOUSE: 1} if extracted is None else extracted
+            for category, quantity in lines.items():
+                PackTemplateLine.objects.create(template=obj, category=category, quantity=quantity)
+
+
+class PackFactory(factory.django.DjangoModelFactory):
+    """An empty pack being assembled (fill it with distributions.services.pack_add_item)."""
+
+    class Meta:
+        model = Pack
+
+    reference = factory.Sequence(lambda n: f"PACK-T{n:05d}")
+    template = factory.LazyFunction(lambda: PackTemplate.objects.default())
