@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from distributions.enums import PackStatus
 from distributions.models import Pack, PackTemplate
-from distributions.services import pack_add_item, pack_create
+from distributions.services import pack_add_item, pack_create, pack_dissolve
 from equipment.enums import ItemCategory, ItemStatus
 from tests.factories import ItemFactory, PackTemplateFactory, UserFactory
 
@@ -239,3 +239,14 @@ def test_a_second_default_template_is_refused_with_a_message(client):
 
     assert response.status_code == 200
     assert "Un autre modèle est déjà le modèle par défaut" in response.content.decode()
+
+
+def test_the_pack_history_shows_who_changed_its_status(client, technician):
+    pack = pack_create(by=technician)
+    pack_dissolve(pack=pack, by=technician)
+
+    response = client.get(reverse("admin:distributions_pack_history", args=[pack.pk]))
+
+    assert response.status_code == 200
+    assert response.content.decode().count(technician.username) >= 2
+    assert "Rétablir" not in response.content.decode()
