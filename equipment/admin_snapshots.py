@@ -38,7 +38,7 @@ class SnapshotUploadForm(forms.Form):
 
 @admin.register(SnapshotImport)
 class SnapshotImportAdmin(admin.ModelAdmin):
-    list_display = ["uuid", "item_link", "software", "imported_at", "imported_by"]
+    list_display = ["imported_at", "item_link", "software", "uuid", "imported_by"]
     list_select_related = ["item", "imported_by"]
     list_filter = ["imported_at"]
     search_fields = ["uuid", "item__asset_tag", "item__serial_number"]
@@ -70,8 +70,10 @@ class SnapshotImportAdmin(admin.ModelAdmin):
             except ValidationError as error:
                 form.add_error("file", error.messages)
             else:
-                level = messages.INFO if outcome.already_imported else messages.SUCCESS
-                messages.add_message(request, level, f"Rapport importé : {outcome.summary()}")
+                if outcome.already_imported:
+                    messages.info(request, outcome.summary())
+                else:
+                    messages.success(request, f"Rapport importé : {outcome.summary()}")
                 for warning in outcome.warnings:
                     messages.warning(request, warning)
                 return redirect("admin:equipment_item_change", outcome.item.pk)

@@ -43,7 +43,7 @@ class SnapshotOutcome:
         label = " ".join(part for part in (item.manufacturer, item.model) if part) or item.get_category_display()
         who = f"{item.asset_tag} ({label}, n° de série {item.serial_number})"
         if self.already_imported:
-            return f"rapport déjà importé pour {who} : rien n'a changé."
+            return f"Rapport déjà importé pour {who} : rien n'a changé."
         if not (self.created or self.specs_changed or self.drives_added or self.drives_updated or self.erasures_added):
             return f"{who} déjà à jour : le rapport est enregistré, rien d'autre n'a changé."
         verb = "créé" if self.created else "mis à jour"
@@ -80,16 +80,18 @@ def _ingest(*, data: dict | bytes | str, by=None) -> SnapshotOutcome:
     document = snapshots.load(data)
     parsed = snapshots.parse(document)
     uuid = parsed.uuid or _fingerprint(document)
-    previous = SnapshotImport.objects.select_related("item").defer("raw").filter(uuid=uuid).first()
-    if previous is not None:
-        return SnapshotOutcome(item=previous.item, snapshot=previous, already_imported=True, warnings=parsed.warnings)
+    previous = list(SnapshotImport.objects.select_related("item").defer("raw").filter(uuid=uuid)[:1])
+    if previous:
+        return SnapshotOutcome(
+            item=previous[0].item, snapshot=previous[0], already_imported=True, warnings=parsed.warnings
+        )
 
     item, created, changed = _item_upsert(parsed, uuid=uuid, by=by)
     outcome = SnapshotOutcome(
         item=item, snapshot=None, created=created, specs_changed=changed, warnings=parsed.warnings
     )
-    pairs = _drives_upsert(item, parsed, outcome)
-    outcome.erasures_added = _erasures_add(pairs, by=by)
+    pairs = _drives_upsert(item, parsed, outcome, new_item=created)
+    outcome.erasures_added = _erasures_add(pairs, by=by, new_drives_only=created)
     outcome.snapshot = SnapshotImport.objects.create(
         item=item, uuid=uuid, software=parsed.software[:100], raw=document, imported_by=by
     )
@@ -165,17 +167,17 @@ def _item_upsert(parsed: ParsedSnapshot, *, uuid: str, by) -> tuple[Item, bool, 
 
 
 def _validate(item: Item, exclude=None) -> None:
-    # Each CheckConstraint costs a query to validate; the database enforces them all anyway, and a
+    # Uniqueness and constraints cost a query each to validate here; the database enforces them all, and a
     # violation (a race on the serial number) surfaces as IntegrityError, turned into a message above.
     try:
-        item.full_clean(exclude=exclude, validate_constraints=False)
+        item.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         raise SnapshotError(f"Le matériel décrit par le rapport est refusé : {' '.join(error.messages)}") from error
 
 
-def _drives_upsert(item: Item, parsed: ParsedSnapshot, outcome: SnapshotOutcome) -> list:
+def _drives_upsert(item: Item, parsed: ParsedSnapshot, outcome: SnapshotOutcome, *, new_item: bool) -> list:
     """Match the snapshot's drives to the item's by serial number (bulk: one read, one insert, one update)."""
-    existing = list(item.drives.all())
+    existing = [] if new_item else list(item.drives.all())
     by_serial = {drive.serial_number.upper(): drive for drive in existing if drive.serial_number}
     unnamed = [drive for drive in existing if not drive.serial_number]
     pairs, to_create, to_update = [], [], []
@@ -214,16 +216,18 @@ def _drives_upsert(item: Item, parsed: ParsedSnapshot, outcome: SnapshotOutcome)
     return pairs
 
 
-def _erasures_add(pairs: list, *, by) -> int:
+def _erasures_add(pairs: list, *, by, new_drives_only: bool) -> int:
     """Add the snapshot's erasure records, skipping those already recorded from a snapshot for that drive."""
     wanted = [(drive, erasure) for found, drive in pairs for erasure in found.erasures]
     if not wanted:
         return 0
-    known = set(
-        ErasureRecord.objects.filter(drive__in=[drive.pk for drive, _ in wanted], from_snapshot=True).values_list(
-            "drive_id", "method", "started_at", "finished_at", "result"
+    known = set()
+    if not new_drives_only:
+        known = set(
+            ErasureRecord.objects.filter(drive__in=[drive.pk for drive, _ in wanted], from_snapshot=True).values_list(
+                "drive_id", "method", "started_at", "finished_at", "result"
+            )
         )
-    )
     records = []
     for drive, erasure in wanted:
         key = (drive.pk, erasure.method, erasure.started_at, erasure.finished_at, erasure.result)

@@ -7,6 +7,7 @@ justify a dependency (see docs/readme/snapshots.md).
 
 import json
 import re
+from functools import cached_property
 
 from equipment.snapshots.base import (
     ParsedDrive,
@@ -27,8 +28,8 @@ FORMAT = "workbench-script"
 LEGACY_FORMAT = "workbench-script (ancien format)"
 _HANDLE = re.compile(r"^Handle 0x[0-9A-Fa-f]+, DMI type (\d+),")
 _DMI_TYPES = frozenset({1, 3, 4, 17})  # system, chassis, processor, memory device
-_MEMORY_SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*(kB|KB|MB|GB|TB)\b")
-_MB_PER_UNIT = {"kB": 1 / 1024, "KB": 1 / 1024, "MB": 1, "GB": 1024, "TB": 1024 * 1024}
+_MEMORY_SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*(kB|KB|KiB|MB|MiB|GB|GiB|TB|TiB)\b")
+_MB_PER_UNIT = {"K": 1 / 1024, "M": 1, "G": 1024, "T": 1024 * 1024}  # dmidecode's GB and inxi's GiB are both binary
 
 
 def parse(document: dict) -> ParsedSnapshot:
@@ -40,22 +41,21 @@ def parse(document: dict) -> ParsedSnapshot:
         )
     legacy = "smart" in data or "lshw" in data
     dmi = dmidecode(data.get("dmidecode"))
-    inxi = _embedded_json(data.get("inxi"))
-    lshw = _embedded_json(data.get("lshw"))
+    other = _Fallbacks(data)
     system = (dmi.get(1) or [{}])[0]
     chassis = (dmi.get(3) or [{}])[0]
-    machine = _inxi_machine(inxi)
-    lshw = lshw if isinstance(lshw, dict) else {}
 
-    manufacturer = text(system.get("Manufacturer")) or machine.get("System", "") or text(lshw.get("vendor"))
-    model = text(system.get("Product Name")) or machine.get("product", "") or text(lshw.get("product"))
+    manufacturer = (
+        text(system.get("Manufacturer")) or other.machine.get("System", "") or text(other.lshw.get("vendor"))
+    )
+    model = text(system.get("Product Name")) or other.machine.get("product", "") or text(other.lshw.get("product"))
     serial = (
         text(system.get("Serial Number"))
         or text(chassis.get("Serial Number"))
-        or machine.get("serial", "")
-        or text(lshw.get("serial"))
+        or other.machine.get("serial", "")
+        or text(other.lshw.get("serial"))
     )
-    chassis_type = text(chassis.get("Type")) or machine.get("Type", "") or text(lshw.get("description"))
+    chassis_type = text(chassis.get("Type")) or other.machine.get("Type", "") or text(other.lshw.get("description"))
     category, form_factor = category_for("", chassis_type)
     drives, warnings = _drives(data, legacy=legacy)
     erase = document.get("erase")
@@ -74,8 +74,8 @@ def parse(document: dict) -> ParsedSnapshot:
         manufacturer=manufacturer,
         model=computer_model(manufacturer, model, text(system.get("Version"))),
         serial_number=serial,
-        cpu=_cpu(dmi, inxi),
-        ram_mb=_ram_mb(dmi, lshw),
+        cpu=_cpu(dmi, other),
+        ram_mb=_ram_mb(dmi, other),
         drives=tuple(drives),
         warnings=tuple(warnings),
     )
@@ -100,6 +100,49 @@ def dmidecode(output) -> dict[int, list[dict[str, str]]]:
     return sections
 
 
+class _Fallbacks:
+    """inxi and lshw output, decoded only when dmidecode leaves a gap (lshw alone is some 60 kB of JSON)."""
+
+    def __init__(self, data: dict):
+        self._data = data
+
+    @cached_property
+    def _inxi(self) -> list:
+        value = _embedded_json(self._data.get("inxi"))
+        return value if isinstance(value, list) else []
+
+    def inxi_rows(self, section: str) -> list[dict[str, str]]:
+        """One inxi section's rows, their numbered keys ("002#1#2#product") reduced to names ("product")."""
+        rows = []
+        for block in self._inxi:
+            for key, values in block.items() if isinstance(block, dict) else ():
+                if key.rsplit("#", 1)[-1] == section and isinstance(values, list):
+                    rows.extend(
+                        {name.rsplit("#", 1)[-1]: text(value) for name, value in row.items()}
+                        for row in values
+                        if isinstance(row, dict)
+                    )
+        return rows
+
+    @cached_property
+    def machine(self) -> dict[str, str]:
+        rows = self.inxi_rows("Machine")
+        return rows[0] if rows else {}  # the first row is the system; the second the motherboard
+
+    @cached_property
+    def lshw(self) -> dict:
+        value = _embedded_json(self._data.get("lshw"))
+        return value if isinstance(value, dict) else {}
+
+    def lshw_nodes(self, node=None):
+        """Every node of lshw's tree, depth first."""
+        node = self.lshw if node is None else node
+        for child in node.get("children") or []:
+            if isinstance(child, dict):
+                yield child
+                yield from self.lshw_nodes(child)
+
+
 def _embedded_json(value):
     """Tools' JSON output is stored as a string inside the snapshot; None when absent or unreadable."""
     if isinstance(value, str):
@@ -110,21 +153,7 @@ def _embedded_json(value):
     return value
 
 
-def _inxi_machine(inxi) -> dict[str, str]:
-    """inxi's "Machine" section, with its numbered keys ("002#1#2#product") reduced to their names."""
-    values: dict[str, str] = {}
-    for section in inxi if isinstance(inxi, list) else []:
-        if not isinstance(section, dict):
-            continue
-        for key, rows in section.items():
-            if key.endswith("#Machine") and isinstance(rows, list):
-                for row in rows[:1]:  # the first row is the system; the second the motherboard
-                    for name, value in row.items() if isinstance(row, dict) else ():
-                        values.setdefault(name.rsplit("#", 1)[-1], text(value))
-    return values
-
-
-def _cpu(dmi, inxi) -> str:
+def _cpu(dmi, other: _Fallbacks) -> str:
     processors = [
         text(record.get("Version"))
         for record in dmi.get(4, [])
@@ -133,29 +162,25 @@ def _cpu(dmi, inxi) -> str:
     ]
     if any(processors):
         return cpu_label([name for name in processors if name])
-    for section in inxi if isinstance(inxi, list) else []:
-        for key, rows in section.items() if isinstance(section, dict) else ():
-            if key.endswith("#CPU") and isinstance(rows, list):
-                for row in rows:
-                    for name, value in row.items() if isinstance(row, dict) else ():
-                        if name.endswith("#model"):
-                            return cpu_label([text(value)])
-    return ""
+    models = [row["model"] for row in other.inxi_rows("CPU") if row.get("model")][:1]
+    models = models or [text(node.get("product")) for node in other.lshw_nodes() if node.get("class") == "processor"]
+    return cpu_label(models)
 
 
-def _ram_mb(dmi, lshw: dict) -> int | None:
+def _ram_mb(dmi, other: _Fallbacks) -> int | None:
+    sizes = [record.get("Size", "") for record in dmi.get(17, [])]
+    if not any(_MEMORY_SIZE.match(size) for size in sizes):
+        sizes = [row.get("size", "") for row in other.inxi_rows("Memory") if row.get("Device")]
     total = 0.0
-    for record in dmi.get(17, []):
-        match = _MEMORY_SIZE.match(record.get("Size", ""))
+    for size in sizes:
+        match = _MEMORY_SIZE.match(size)
         if match:
-            total += float(match.group(1)) * _MB_PER_UNIT[match.group(2)]
+            total += float(match.group(1)) * _MB_PER_UNIT[match.group(2)[0].upper()]
     if total:
         return round(total)
-    for child in lshw.get("children") or []:  # legacy: lshw's "System Memory" node, in bytes
-        nodes = child.get("children") if isinstance(child, dict) else None
-        for node in nodes if isinstance(nodes, list) else []:
-            if isinstance(node, dict) and node.get("id") == "memory" and number(node.get("size")):
-                return round(number(node["size"]) / 1024 / 1024)
+    for node in other.lshw_nodes():  # legacy: lshw's "System Memory" node, in bytes
+        if node.get("id") == "memory" and node.get("class") == "memory" and number(node.get("size")):
+            return round(number(node["size"]) / 1024 / 1024)
     return None
 
 

@@ -145,6 +145,38 @@ def test_snapshot_parses_to_what_the_file_says(name):
     assert parsed.warnings == ()
 
 
+def test_workbench_script_without_dmidecode_reads_the_computer_from_inxi():
+    document = _document("snapshot_workbench-script.json")
+    del document["data"]["dmidecode"]
+
+    parsed = snapshots.parse(document)
+
+    assert (parsed.manufacturer, parsed.model, parsed.serial_number) == ("Dell", "Latitude E7240", "5CQ6VY1")
+    assert (parsed.category, parsed.cpu, parsed.ram_mb) == (ItemCategory.LAPTOP, "Intel Core i7-4600U", 16384)
+
+
+def test_legacy_workbench_script_without_dmidecode_reads_the_computer_from_lshw():
+    document = _document("snapshot_workbench-script_legacy.json")
+    del document["data"]["dmidecode"]
+
+    parsed = snapshots.parse(document)
+
+    assert (parsed.manufacturer, parsed.model) == ("Dell Inc.", "Latitude E7240 (05CA)")
+    assert (parsed.serial_number, parsed.category, parsed.ram_mb) == ("5CQ6VY1", ItemCategory.LAPTOP, 16384)
+    assert parsed.cpu == "Intel Core i7-4600U CPU @ 2.10GHz"
+    assert len(parsed.drives) == 2
+
+
+def test_workbench_script_erase_traces_are_reported_not_recorded():
+    document = _document("snapshot_workbench-script.json")
+    document["erase"] = [["", ""]]  # what the published script writes: command output, no disk, no result
+
+    outcome = snapshot_ingest(data=document)
+
+    assert outcome.erasures_added == 0 and ErasureRecord.objects.count() == 0
+    assert any("saisissez les effacements à la main" in warning for warning in outcome.warnings)
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_snapshot_import_creates_the_item_with_its_specs_and_drives(name):
     expected = EXPECTED[name]
@@ -225,7 +257,7 @@ def test_importing_the_same_snapshot_twice_changes_nothing(name):
     outcome = snapshot_ingest(data=_bytes(name))
 
     assert outcome.already_imported
-    assert "déjà importé" in outcome.summary()
+    assert "Rapport déjà importé" in outcome.summary()
     assert _counts() == before
     assert Item.objects.values().get() == item_before
 
@@ -407,7 +439,7 @@ def test_command_run_twice_reports_already_imported():
 
     out, _err = _call(SNAPSHOTS / "snapshot01.json")
 
-    assert "rapport déjà importé pour PH-000001" in out
+    assert "Rapport déjà importé pour PH-000001" in out
     assert _counts() == before
 
 
@@ -465,6 +497,20 @@ def test_admin_upload_imports_and_opens_the_item(technician_client):
         f"Rapport importé : {item.asset_tag} (Hewlett-Packard HP ProBook 450 G2, n° de série "
         "CND4286ZJ2) créé, 1 support ajouté, 1 effacement enregistré."
     ]
+
+
+def test_admin_upload_of_an_already_imported_file_says_nothing_changed(technician_client):
+    snapshot_import(data=_bytes("snapshot01.json"))
+    before = _counts()
+
+    response = technician_client.post(ADD_URL, {"file": _upload("snapshot01.json", _bytes("snapshot01.json"))})
+
+    assert response.status_code == 302
+    assert [str(m) for m in response.wsgi_request._messages] == [
+        "Rapport déjà importé pour PH-000001 (LENOVO ThinkCentre M92P (3227A2G), n° de série AAAAAAAA) : "
+        "rien n'a changé."
+    ]
+    assert _counts() == before
 
 
 @pytest.mark.parametrize(
