@@ -1,0 +1,1 @@
+"""Imports of equipment data from files (CSV spreadsheets)."""

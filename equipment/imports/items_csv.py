@@ -1,0 +1,330 @@
+"""Import of equipment from a CSV file (historical spreadsheets): all rows are checked, then all or nothing is written.
+
+Matching with what is already recorded, so that re-importing a file changes nothing:
+- a row with an asset tag is the item with that tag;
+- a row without tag but with a serial number is the item with that (category, serial number);
+- rows with neither are matched as a group on (category, brand, model, received_on, donor) against items without
+  serial number: when none exists they are created; when some exist they must say exactly the same.
+A matched item with the same data is "unchanged"; with different data the row is an error: the import never
+modifies a recorded item (that is the technicians' job, in the admin, through the status machine).
+"""
+
+import datetime
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from donations.models import Donation, Donor
+from equipment.enums import DEFAULT_WEEE_CATEGORY, ItemCategory, ItemStatus, StatusChangeSource
+from equipment.imports.csv_rows import CsvRow, parse
+from equipment.imports.rows_insert import rows_insert
+from equipment.models import AssetTagCounter, Item, StatusChange
+from equipment.services import asset_tags_allocate
+
+IMPORT_RECYCLING_REASON = "Import historique"
+BATCH_SIZE = 1000
+# Bound on the number of values in one SQL IN (...): SQLite builds may cap query parameters.
+IN_CHUNK = 10_000
+
+
+@dataclass
+class ImportReport:
+    """What an import found (and, once written, did): for the command's summary and the web preview."""
+
+    filename: str = ""
+    rows: list[CsvRow] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    to_create: list[CsvRow] = field(default_factory=list)
+    unchanged: list[CsvRow] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)  # asset tags of the items written
+    written: bool = False
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def counts_to_create(self) -> list[tuple[str, list[int], int]]:
+        """Rows to create by category (label) and status, in enum order: [(label, [n per status], total)]."""
+        counts = Counter((row.category, row.status) for row in self.to_create)
+        table = []
+        for category in ItemCategory:
+            per_status = [counts[(category.value, status.value)] for status in ItemStatus]
+            if any(per_status):
+                table.append((category.label, per_status, sum(per_status)))
+        return table
+
+
+def _chunks(values: list, size: int = IN_CHUNK) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _items(queryset_filter: Iterable[Q]) -> list[Item]:
+    found = []
+    for condition in queryset_filter:
+        found.extend(Item.objects.filter(condition).select_related("donation__donor").order_by("id"))
+    return found
+
+
+def _donor_name(item: Item) -> str:
+    return item.donation.donor.name if item.donation_id else ""
+
+
+def _differences(row: CsvRow, item: Item) -> list[str]:
+    """Human-readable differences between a row and the recorded item (empty when they say the same)."""
+    pairs = [
+        ("catégorie", row.category, item.category),
+        ("marque", row.manufacturer, item.manufacturer),
+        ("modèle", row.model, item.model),
+        ("n° de série", row.serial_number, item.serial_number),
+        ("statut", row.status, item.status),
+        ("reçu le", row.received_on, item.received_on),
+        ("donateur", row.donor.casefold(), _donor_name(item).casefold()),
+        ("poids", row.weight_kg, item.weight_kg),
+        ("notes", row.notes, item.notes),
+    ]
+    return [
+        f"{label} : fichier « {mine or '—'} », enregistré « {theirs or '—'} »"
+        for label, mine, theirs in pairs
+        if mine != theirs
+    ]
+
+
+def _group_key(category, manufacturer, model, received_on, donor) -> tuple:
+    return (category, manufacturer, model, received_on, donor.casefold())
+
+
+def _reconcile(report: ImportReport) -> None:
+    """Sort valid rows into to_create / unchanged, or errors when they clash with recorded items."""
+    rows = report.rows
+    file_tags = [row.asset_tag for row in rows if row.asset_tag]
+    by_tag = {item.asset_tag: item for item in _items(Q(asset_tag__in=chunk) for chunk in _chunks(file_tags))}
+    serials: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        if row.serial_number:
+            serials[row.category].append(row.serial_number)
+    serial_filter = Q(pk__in=[])
+    for category, values in serials.items():
+        serial_filter |= Q(category=category, serial_number__in=values)
+    by_serial = {(item.category, item.serial_number): item for item in _items([serial_filter])}
+    anonymous: dict[tuple, list[CsvRow]] = defaultdict(list)
+    errors = report.errors
+
+    for row in rows:
+        if row.asset_tag and row.asset_tag in by_tag:
+            item = by_tag[row.asset_tag]
+            diffs = _differences(row, item)
+            if diffs:
+                errors.append(
+                    f"ligne {row.line} : le matériel {item.asset_tag} existe déjà avec d'autres données "
+                    f"({' ; '.join(diffs)}) — l'import ne modifie jamais un matériel enregistré : corrigez la ligne "
+                    "ou le matériel dans l'atelier"
+                )
+            else:
+                report.unchanged.append(row)
+            continue
+        twin = by_serial.get((row.category, row.serial_number)) if row.serial_number else None
+        if twin is not None and row.asset_tag:
+            errors.append(
+                f"ligne {row.line} : le numéro de série « {row.serial_number} » "
+                f"({ItemCategory(row.category).label.lower()}) est déjà porté par le matériel {twin.asset_tag}"
+            )
+        elif twin is not None:
+            diffs = _differences(row, twin)
+            if diffs:
+                errors.append(
+                    f"ligne {row.line} : le matériel {twin.asset_tag} porte ce numéro de série avec d'autres données "
+                    f"({' ; '.join(diffs)}) — l'import ne modifie jamais un matériel enregistré"
+                )
+            else:
+                report.unchanged.append(row)
+        elif row.asset_tag or row.serial_number:
+            report.to_create.append(row)
+        else:
+            key = _group_key(row.category, row.manufacturer, row.model, row.received_on, row.donor)
+            anonymous[key].append(row)
+    if anonymous:
+        _reconcile_anonymous(report, anonymous, exclude_tags=set(file_tags))
+    report.to_create.sort(key=lambda row: row.line)
+
+
+def _reconcile_anonymous(report: ImportReport, groups: dict[tuple, list[CsvRow]], exclude_tags: set[str]) -> None:
+    categories = sorted({key[0] for key in groups})
+    dates = sorted({key[3] for key in groups})
+    recorded: dict[tuple, list[Item]] = defaultdict(list)
+    conditions = (Q(serial_number="", category__in=categories, received_on__in=chunk) for chunk in _chunks(dates))
+    for item in _items(conditions):
+        if item.asset_tag not in exclude_tags:
+            key = _group_key(item.category, item.manufacturer, item.model, item.received_on, _donor_name(item))
+            recorded[key].append(item)
+    for key, rows in groups.items():
+        items = recorded.get(key)
+        if not items:
+            report.to_create.extend(rows)
+            continue
+        in_file = Counter((row.status, row.weight_kg, row.notes) for row in rows)
+        in_base = Counter((item.status, item.weight_kg, item.notes) for item in items)
+        if in_file == in_base:
+            report.unchanged.extend(rows)
+            continue
+        tags = ", ".join(item.asset_tag for item in items[:5]) + ("…" if len(items) > 5 else "")
+        for row in rows:
+            report.errors.append(
+                f"ligne {row.line} : {len(rows)} ligne(s) sans étiquette ni numéro de série décrivent ce matériel "
+                f"({ItemCategory(row.category).label.lower()} {row.manufacturer} {row.model}, reçu le "
+                f"{row.received_on:%d/%m/%Y}) mais {len(items)} matériel(s) semblables déjà enregistrés diffèrent "
+                f"({tags}) — indiquez l'étiquette (asset_tag) de chacun pour lever l'ambiguïté"
+            )
+
+
+def items_csv_check(*, content: bytes, filename: str = "") -> ImportReport:
+    """Read and check a whole CSV file against the database; writes nothing."""
+    parsed = parse(content)
+    report = ImportReport(filename=filename, rows=parsed.rows, errors=parsed.errors)
+    if report.rows:
+        _reconcile(report)
+    report.errors.sort(key=lambda message: int(re.match(r"ligne (\d+)", message).group(1)))
+    return report
+
+
+def _counter_catch_up(tags: list[str]) -> None:
+    """Move the asset-tag counter past tags of our own format brought by the file, so it never hands them out."""
+    prefix = settings.FILIERE["ASSET_TAG_PREFIX"]
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")
+    numbers = [int(match.group(1)) for tag in tags if (match := pattern.match(tag))]
+    if numbers:
+        AssetTagCounter.objects.get_or_create(prefix=prefix)
+        AssetTagCounter.objects.filter(prefix=prefix, last_number__lt=max(numbers)).update(last_number=max(numbers))
+
+
+def _new_tags(count: int) -> list[str]:
+    tags: list[str] = []
+    while len(tags) < count:
+        batch = asset_tags_allocate(count=count - len(tags))
+        taken = set(Item.objects.filter(asset_tag__in=batch).values_list("asset_tag", flat=True))
+        tags.extend(tag for tag in batch if tag not in taken)
+    return tags
+
+
+def _donations(rows: list[CsvRow], by, filename: str) -> dict[tuple[str, datetime.date], Donation]:
+    """Donor by name (case-insensitive), donation by (donor, day): existing ones reused, missing ones created."""
+    names = {row.donor.casefold(): row.donor for row in reversed(rows) if row.donor}
+    if not names:
+        return {}
+    donors = {donor.name.casefold(): donor for donor in Donor.objects.only("id", "name").order_by()}
+    missing = [Donor(name=name) for key, name in names.items() if key not in donors]
+    for donor in Donor.objects.bulk_create(missing, batch_size=BATCH_SIZE):
+        donors[donor.name.casefold()] = donor
+    pairs = {(row.donor.casefold(), row.received_on) for row in rows if row.donor}
+    donor_ids = {donors[name].pk for name, _day in pairs}
+    existing: dict[tuple[int, datetime.date], Donation] = {}
+    days = sorted({day for _name, day in pairs})
+    for donation in Donation.objects.filter(donor_id__in=donor_ids, received_on__in=days).order_by("-id"):
+        existing[(donation.donor_id, donation.received_on)] = donation  # the oldest wins
+    to_create = []
+    for name, day in sorted(pairs):
+        donor = donors[name]
+        if (donor.pk, day) not in existing:
+            donation = Donation(
+                reference=f"IMP-{day:%Y%m%d}-{donor.pk}",
+                donor=donor,
+                received_on=day,
+                created_by=by,
+                notes=f"Créé par l'import CSV {filename}".strip(),
+            )
+            existing[(donor.pk, day)] = donation
+            to_create.append(donation)
+    Donation.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    return {(name, day): existing[(donors[name].pk, day)] for name, day in pairs}
+
+
+def _write(report: ImportReport, by) -> None:
+    rows = report.to_create
+    now = timezone.now()
+    user_id = by.pk if by is not None else None
+    _counter_catch_up([row.asset_tag for row in report.rows if row.asset_tag])
+    generated = iter(_new_tags(sum(1 for row in rows if not row.asset_tag)))
+    donations = _donations(rows, by, report.filename)
+    values = []
+    for row in rows:
+        recycled = row.status == ItemStatus.RECYCLED
+        donation = donations.get((row.donor.casefold(), row.received_on))
+        values.append(
+            {
+                "asset_tag": row.asset_tag or next(generated),
+                "category": row.category,
+                "status": row.status,
+                "donation_id": donation.pk if donation else None,
+                "received_on": row.received_on,
+                "manufacturer": row.manufacturer,
+                "model": row.model,
+                "serial_number": row.serial_number,
+                "weight_kg": row.weight_kg,
+                "notes": row.notes,
+                "recycling_reason": IMPORT_RECYCLING_REASON if recycled else "",
+                "weee_category": DEFAULT_WEEE_CATEGORY[row.category].value if recycled else "",
+                "status_changed_at": now,
+            }
+        )
+    rows_insert(Item, values, now=now)
+    tags = [value["asset_tag"] for value in values]
+    ids = {}
+    for chunk in _chunks(tags):
+        ids.update(Item.objects.filter(asset_tag__in=chunk).values_list("asset_tag", "id"))
+    source = f"Import CSV « {report.filename} »" if report.filename else "Import CSV"
+    history, log = [], []
+    for value, row in zip(values, rows, strict=True):
+        pk = ids[value["asset_tag"]]
+        history.append(
+            {
+                **value,
+                "id": pk,
+                "created_at": now,
+                "history_date": now,
+                "history_change_reason": source,
+                "history_type": "+",
+                "history_user_id": user_id,
+            }
+        )
+        log.append(
+            {
+                "item_id": pk,
+                "from_status": "",
+                "to_status": row.status,
+                "by_id": user_id,
+                "at": now,
+                "source": StatusChangeSource.IMPORT.value,
+                "note": f"{source}, ligne {row.line}",
+            }
+        )
+    # History rows written directly (same content simple_history's bulk_history_create would write).
+    rows_insert(Item.history.model, history, now=now)
+    rows_insert(StatusChange, log, now=now)
+    report.created = tags
+    report.written = True
+
+
+def items_import_csv(*, content: bytes, by=None, filename: str = "", dry_run: bool = False) -> ImportReport:
+    """Check the whole file, then create its new items in one transaction — or write nothing at all.
+
+    Each created item gets one status-log row (source « import », from nothing to its status) and one history row.
+    """
+    try:
+        with transaction.atomic():
+            report = items_csv_check(content=content, filename=filename)
+            if report.is_valid and not dry_run and report.to_create:
+                _write(report, by)
+    except IntegrityError:
+        # Someone recorded a clashing item between the check and the write: nothing was written.
+        report = ImportReport(filename=filename)
+        report.errors.append(
+            "ligne 1 : un matériel de ce fichier vient d'être enregistré par ailleurs pendant l'import ; "
+            "rien n'a été enregistré, relancez l'import"
+        )
+    return report
