@@ -137,11 +137,35 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_SIZE
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+# E-mail through Django 6.1's MAILERS: printed to the console in development, SMTP from the environment in
+# production (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL).
+_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_email_backend = os.environ.get(
+    "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else _SMTP_BACKEND
 )
+_email_options = {}
+if _email_backend == _SMTP_BACKEND:
+    _email_options = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": int(os.environ["EMAIL_PORT"]) if os.environ.get("EMAIL_PORT") else None,
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS"),
+        "use_ssl": env_bool("EMAIL_USE_SSL"),
+        "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
+    }
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "filiere@localhost")
+
+# Cache (rate limits of the public forms). One process: local memory. Several workers or machines must share
+# it: set REDIS_URL=redis://host:6379/0 (needs the "redis" package) so that a limit counts every request.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        if os.environ.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "filiere"}
+    )
+}
 
 LOGGING = {
     "version": 1,
@@ -159,6 +183,13 @@ FILIERE = {
     "SENIOR_AGE": int(os.environ.get("FILIERE_SENIOR_AGE", "60")),
     "CERTIFICATION_VALIDITY_MONTHS": int(os.environ.get("FILIERE_CERTIFICATION_VALIDITY_MONTHS", "6")),
     "PROGRAMME_PERIOD_YEARS": int(os.environ.get("FILIERE_PROGRAMME_PERIOD_YEARS", "3")),
+    # Public donor form: address donors write to, public address of the site for links in e-mails (else the
+    # request's), the request header holding the client address, and offers accepted per address per hour.
+    "DONOR_CONTACT_EMAIL": os.environ.get("FILIERE_DONOR_CONTACT_EMAIL", DEFAULT_FROM_EMAIL),
+    "PUBLIC_URL": os.environ.get("FILIERE_PUBLIC_URL", "").rstrip("/"),
+    "CLIENT_IP_HEADER": os.environ.get("FILIERE_CLIENT_IP_HEADER", "REMOTE_ADDR"),
+    "OFFERS_PER_HOUR": int(os.environ.get("FILIERE_OFFERS_PER_HOUR", "5")),
+    "OFFER_ATTEMPTS_PER_HOUR": int(os.environ.get("FILIERE_OFFER_ATTEMPTS_PER_HOUR", "30")),
 }
 
 # Demo accounts (password "demo") are only accepted while DEBUG is on.
