@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from beneficiaries.dates import add_months, age_on
 from beneficiaries.enums import COMPUTED_CRITERIA, EligibilityCriterion
 from beneficiaries.models import Commune
-from beneficiaries.selectors import commune_suggestions
+from beneficiaries.selectors import commune_suggestions, strip_postal_code
 
 MAX_AGE = 120
 
@@ -58,11 +58,12 @@ def residence_error(typed: str, commune: Commune | None) -> str | None:
             "Indiquez le nom de la commune, pas seulement le code postal : certains codes postaux sont partagés "
             f"avec des communes qui ne font pas partie de {territory_name()}."
         )
+    message = outside_territory_message(strip_postal_code(typed) or typed)
     suggestions = commune_suggestions(typed)
     if suggestions:
-        names = " ou ".join(commune.name for commune in suggestions)
-        return f"« {typed} » ne correspond à aucune commune de {territory_name()}. Vouliez-vous dire {names} ?"
-    return outside_territory_message(typed)
+        # A typo is likelier than a neighbour: offer the closest names of the territory.
+        message += f" Vouliez-vous dire {' ou '.join(commune.name for commune in suggestions)} ?"
+    return message
 
 
 def criteria_error(criteria: set[EligibilityCriterion]) -> str | None:

@@ -16,9 +16,13 @@ from beneficiaries.normalize import compact_key
 def household_invited_condition() -> Q | None:
     """Hook for the distributions app: a condition (on Household) meaning « invited to an event, not yet equipped ».
 
-    Returns None while no invitation model exists; the status then goes from eligible to equipped directly.
+    A household is invited while it has an invitation waiting for its handover (invited, confirmed or present).
     """
-    return None
+    from distributions.event_enums import PENDING_STATUSES
+    from distributions.event_models import Invitation
+
+    pending = Invitation.objects.filter(household=OuterRef("pk"), status__in=sorted(PENDING_STATUSES))
+    return Q(Exists(pending))
 
 
 def household_status_annotations(today: datetime.date | None = None) -> dict:
@@ -68,7 +72,7 @@ def commune_match(typed: str) -> Commune | None:
 
     Accepts what the datalist offers (« Raismes (59590) ») and a trailing postal code.
     """
-    key = compact_key(_strip_postal_code(typed))
+    key = compact_key(strip_postal_code(typed))
     if not key:
         return None
     return Commune.objects.filter(name_key=key).first()
@@ -78,12 +82,12 @@ def commune_suggestions(typed: str, limit: int = 3) -> list[Commune]:
     """Territory communes whose name looks like what was typed (typos), best first."""
     import difflib
 
-    key = compact_key(_strip_postal_code(typed))
+    key = compact_key(strip_postal_code(typed))
     communes = {commune.name_key: commune for commune in Commune.objects.in_territory()}
     return [communes[match] for match in difflib.get_close_matches(key, communes, n=limit, cutoff=0.75)]
 
 
-def _strip_postal_code(typed: str) -> str:
+def strip_postal_code(typed: str) -> str:
     import re
 
     return re.sub(r"\(?\s*\d{5}\s*\)?", " ", typed or "").strip()

@@ -250,13 +250,14 @@ def household_mark_equipped(*, household: Household, on: datetime.date, by: User
 
     Refused within the programme period after a previous pack, unless coordination granted an override since.
     """
-    household = Household.objects.select_for_update().get(pk=household.pk)
-    if not household_may_receive_pack(household, on):
+    locked = Household.objects.select_for_update().get(pk=household.pk)
+    if not household_may_receive_pack(locked, on):
         raise ValidationError(
-            f"Ce foyer a déjà reçu un pack le {household.equipped_on:%d/%m/%Y} : un nouveau pack n'est possible "
-            f"qu'à partir du {household_next_pack_allowed_on(household):%d/%m/%Y}, sauf dérogation de la coordination."
+            f"Ce foyer a déjà reçu un pack le {locked.equipped_on:%d/%m/%Y} : un nouveau pack n'est possible "
+            f"qu'à partir du {household_next_pack_allowed_on(locked):%d/%m/%Y}, sauf dérogation de la coordination."
         )
-    household.equipped_on = on
-    household.last_activity_at = timezone.now()
-    household.save(update_fields=["equipped_on", "last_activity_at", "name_key", "address_key"])
+    now = timezone.now()
+    Household.objects.filter(pk=locked.pk).update(equipped_on=on, last_activity_at=now)
+    # The caller's instance reflects the change too.
+    household.equipped_on, household.last_activity_at = on, now
     return household

@@ -101,7 +101,9 @@ def test_another_structure_cannot_certify_a_household(prescriber_a, prescriber_b
     assert household.certifications.count() == 1
 
 
-def test_same_name_and_birth_date_in_another_structure_is_shown_before_saving(prescriber_a, prescriber_b, raismes, denain):
+def test_same_name_and_birth_date_in_another_structure_is_shown_before_saving(
+    prescriber_a, prescriber_b, raismes, denain
+):
     existing = register(prescriber_a, raismes)
 
     with pytest.raises(DuplicateSuspected) as error:
@@ -152,8 +154,13 @@ def test_editing_into_a_duplicate_asks_for_a_reason(prescriber_a, raismes):
     other = register(prescriber_a, raismes, last_name="Martin", first_name="Paul", address="1 rue Zola")
 
     with pytest.raises(DuplicateSuspected):
-        household_update(household=other, by=prescriber_a, last_name="Durand", first_name="Léa",
-                         birth_date=datetime.date(1990, 4, 12))
+        household_update(
+            household=other,
+            by=prescriber_a,
+            last_name="Durand",
+            first_name="Léa",
+            birth_date=datetime.date(1990, 4, 12),
+        )
     other.refresh_from_db()
     assert other.last_name == "Martin"
 

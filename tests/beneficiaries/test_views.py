@@ -87,7 +87,10 @@ def test_both_failing_rules_are_reported_together(client, prescriber_a):
 
 def test_a_duplicate_is_shown_before_saving_then_confirmed_with_a_reason(client, prescriber_a, prescriber_b, raismes):
     HouseholdFactory(
-        last_name="Durand", first_name="Lea", birth_date=datetime.date(1990, 4, 12), structure=prescriber_b.organisation
+        last_name="Durand",
+        first_name="Lea",
+        birth_date=datetime.date(1990, 4, 12),
+        structure=prescriber_b.organisation,
     )
     client.force_login(prescriber_a)
 
@@ -133,13 +136,24 @@ def test_expiring_soon_filter(client, prescriber_a):
     soon = HouseholdFactory(structure=prescriber_a.organisation)
     later = HouseholdFactory(structure=prescriber_a.organisation)
     Certification.objects.create(
-        household=soon, author=prescriber_a, structure=prescriber_a.organisation, rsa=True, proof_seen=True,
-        data_notice_given=True, certified_on=today - datetime.timedelta(days=160),
+        household=soon,
+        author=prescriber_a,
+        structure=prescriber_a.organisation,
+        rsa=True,
+        proof_seen=True,
+        data_notice_given=True,
+        certified_on=today - datetime.timedelta(days=160),
         expires_on=today + datetime.timedelta(days=20),
     )
     Certification.objects.create(
-        household=later, author=prescriber_a, structure=prescriber_a.organisation, rsa=True, proof_seen=True,
-        data_notice_given=True, certified_on=today, expires_on=today + datetime.timedelta(days=100),
+        household=later,
+        author=prescriber_a,
+        structure=prescriber_a.organisation,
+        rsa=True,
+        proof_seen=True,
+        data_notice_given=True,
+        certified_on=today,
+        expires_on=today + datetime.timedelta(days=100),
     )
     client.force_login(prescriber_a)
 

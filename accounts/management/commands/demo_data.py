@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts import demo as accounts_demo
+from beneficiaries import demo as beneficiaries_demo
 from distributions import demo as distributions_demo
 from equipment import demo as equipment_demo
 
@@ -13,5 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         users = accounts_demo.populate()
         equipment_demo.populate(users)
+        beneficiaries_demo.populate(users)
         distributions_demo.populate(users)
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
