@@ -3,6 +3,8 @@
 Shared by the label sheets (equipment/labels.py) and any single-label view.
 """
 
+from functools import lru_cache
+
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from segno import make_qr
@@ -26,3 +28,13 @@ def qr_svg(data: str, *, border: int = 2, css_class: str = "qr") -> SafeString:
 
 def item_qr_svg(asset_tag: str, request=None, **options) -> SafeString:
     return qr_svg(item_url(asset_tag, request), **options)
+
+
+@lru_cache(maxsize=2048)
+def qr_png_data_uri(data: str, *, border: int = 2) -> str:
+    """One pixel per module, as a `data:` URI: the fastest for WeasyPrint to lay out by the hundred.
+
+    Drawn with `image-rendering: pixelated`, it prints as sharp as a vector; it is cached because a sheet is
+    often printed again (a jammed printer, a second copy).
+    """
+    return make_qr(data, error=ERROR_LEVEL).png_data_uri(scale=1, border=border)
