@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from donations import offer_documents
 from donations.enums import OFFER_TRANSITIONS, OfferStatus
@@ -100,6 +100,7 @@ def offer_create(request):
 
 
 @login_not_required
+@require_safe
 @never_cache
 def offer_tracking(request, token):
     offer = offer_by_token(token)
@@ -123,12 +124,14 @@ def _tracking_document(request, token, kind):
 
 
 @login_not_required
+@require_safe
 @never_cache
 def offer_tracking_receipt(request, token):
     return _tracking_document(request, token, "receipt")
 
 
 @login_not_required
+@require_safe
 @never_cache
 def offer_tracking_certificate(request, token):
     return _tracking_document(request, token, "certificate")

@@ -224,6 +224,11 @@ def test_the_tracking_page_shows_progress_and_item_counts_but_nothing_of_househo
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
+def test_the_tracking_page_only_answers_reads(client):
+    DonationOfferFactory(token=TOKEN)
+    assert client.post(tracking_path(TOKEN)).status_code == 405
+
+
 def test_a_declined_offer_shows_its_reason(client):
     DonationOfferFactory(declined=True, token=TOKEN)
     html = client.get(tracking_path(TOKEN)).content.decode()
