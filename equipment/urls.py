@@ -1,11 +1,15 @@
 from django.urls import path
 
 from equipment import label_views, scan_views, views, weee_views
+from equipment.imports import views as import_views
 
 app_name = "equipment"
 
 urlpatterns = [
     path("", views.item_list, name="list"),
+    path("import/", import_views.item_import, name="import"),
+    path("import/confirmer/", import_views.item_import_confirm, name="import_confirm"),
+    path("import/modele.csv", import_views.item_import_example, name="import_example"),
     path("etiquettes/", label_views.label_sheet, name="labels"),
     path("scan/", scan_views.scan, name="scan"),
     path("deee/registre.csv", weee_views.register_csv, name="weee_register"),
