@@ -122,7 +122,8 @@ class DonationOfferForm(BootstrapMixin, forms.Form):
         self.fields["organisation_name"].widget.attrs["autocomplete"] = "organization"
         self.fields["pickup_address"].widget.attrs["autocomplete"] = "street-address"
         self.fields["pickup_postal_code"].widget.attrs.update({"autocomplete": "postal-code", "inputmode": "numeric"})
-        self.fields["pickup_commune"].widget.attrs["autocomplete"] = "address-level2"
+        # Suggest the territory's communes (datalist in the template); any other commune may be typed.
+        self.fields["pickup_commune"].widget.attrs.update({"autocomplete": "address-level2", "list": "communes"})
         self._style()
 
     def quantity_fields(self):

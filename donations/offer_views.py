@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from beneficiaries.models import Commune
 from donations import offer_documents
 from donations.enums import OFFER_TRANSITIONS, OfferStatus
 from donations.forms import HONEYPOT_FIELD, DonationOfferForm, OfferDeclineForm, OfferReceiveForm, OfferScheduleForm
@@ -96,7 +97,9 @@ def offer_create(request):
                     f"page : c'est votre lien de suivi personnel. Nous vous l'avons aussi envoyée à {offer.email}.",
                 )
                 return redirect("donations:offer_tracking", token=token)
-    return _public_render(request, "donations/offer_form.html", {"form": form, "error_count": len(form.errors)})
+    communes = Commune.objects.in_territory().values_list("name", flat=True)
+    context = {"form": form, "error_count": len(form.errors), "communes": communes}
+    return _public_render(request, "donations/offer_form.html", context)
 
 
 @login_not_required

@@ -47,6 +47,14 @@ def test_the_form_is_public_and_every_input_has_its_label(client):
     assert "https://" not in html  # no third-party resource
 
 
+def test_the_territory_communes_are_suggested_but_any_commune_is_accepted(client, post_offer):
+    html = client.get(OFFER_URL).content.decode()
+    assert 'list="communes"' in html
+    assert '<option value="Denain">' in html and '<option value="Raismes">' in html
+    assert post_offer(valid_post(pickup_commune="Lille", pickup_postal_code="59000")).status_code == 302
+    assert DonationOffer.objects.get().pickup_commune == "Lille"
+
+
 def test_a_valid_offer_lands_the_donor_on_their_tracking_page(post_offer, client):
     response = post_offer()
     offer = DonationOffer.objects.get()
