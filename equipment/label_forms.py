@@ -42,19 +42,23 @@ class LabelSheetForm(forms.Form):
         queryset=Donation.objects.select_related("donor"),
         required=False,
         empty_label="— choisir un don —",
+        help_text="Pour « Tous les matériels d'un don ».",
     )
     tags = forms.CharField(
         label="Étiquettes des matériels",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "autocapitalize": "characters"}),
-        help_text="Une étiquette par ligne (ou séparées par des espaces ou des virgules).",
+        help_text="Pour « Des matériels précis » : une étiquette par ligne, ou séparées par des espaces.",
     )
     count = forms.IntegerField(
         label="Nombre de nouvelles étiquettes",
         required=False,
         min_value=1,
         max_value=MAX_LABELS,
-        help_text=f"De 1 à {MAX_LABELS}. Les numéros sont réservés dès l'impression et ne resserviront pas.",
+        help_text=(
+            f"Pour « De nouvelles étiquettes vierges » : de 1 à {MAX_LABELS}. "
+            "Les numéros sont réservés dès l'impression et ne resserviront pas."
+        ),
     )
     layout = forms.ChoiceField(
         label="Planche d'étiquettes",

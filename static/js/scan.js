@@ -57,7 +57,8 @@
   }
 
   function send(target, data) {
-    return fetch(target.action, {
+    // getAttribute: the forms hold an input named "action", which shadows the form.action property.
+    return fetch(target.getAttribute("action"), {
       method: "POST",
       body: data,
       credentials: "same-origin",
