@@ -210,7 +210,7 @@ class StatusChange(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.item.asset_tag}: {self.from_status or '—'} → {self.to_status}"
+        return f"{self.item.asset_tag} : {self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
 class Drive(models.Model):
