@@ -74,8 +74,13 @@ class ParsedCsv:
     errors: list[str]
 
 
+def lower_first(label: str) -> str:
+    """« Recyclé (DEEE) » -> « recyclé (DEEE) »: lower-case inside a sentence, acronyms kept."""
+    return label[:1].lower() + label[1:]
+
+
 def _codes(choices) -> str:
-    return ", ".join(f"{value} ({label.lower()})" for value, label in choices)
+    return ", ".join(f"{value} ({lower_first(label)})" for value, label in choices)
 
 
 def decode(content: bytes) -> tuple[str | None, str | None]:

@@ -240,6 +240,15 @@ def _donations(rows: list[CsvRow], by, filename: str) -> dict[tuple[str, datetim
             )
             existing[(donor.pk, day)] = donation
             to_create.append(donation)
+    taken = set(
+        Donation.objects.filter(reference__in=[d.reference for d in to_create]).values_list("reference", flat=True)
+    )
+    for donation in to_create:
+        base, suffix = donation.reference, 1
+        while donation.reference in taken:  # a hand-made donation already uses this reference
+            suffix += 1
+            donation.reference = f"{base}-{suffix}"
+        taken.add(donation.reference)
     Donation.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
     return {(name, day): existing[(donors[name].pk, day)] for name, day in pairs}
 
@@ -321,10 +330,10 @@ def items_import_csv(*, content: bytes, by=None, filename: str = "", dry_run: bo
             if report.is_valid and not dry_run and report.to_create:
                 _write(report, by)
     except IntegrityError:
-        # Someone recorded a clashing item between the check and the write: nothing was written.
+        # Someone recorded a clashing item or donation between the check and the write: nothing was written.
         report = ImportReport(filename=filename)
         report.errors.append(
-            "ligne 1 : un matériel de ce fichier vient d'être enregistré par ailleurs pendant l'import ; "
-            "rien n'a été enregistré, relancez l'import"
+            "ligne 1 : la base de données a refusé l'import car une étiquette, un numéro de série ou une référence "
+            "de don de ce fichier vient d'être enregistré par ailleurs ; rien n'a été enregistré, relancez l'import"
         )
     return report

@@ -69,7 +69,8 @@ def rows_insert(model: type[models.Model], rows: Iterable[dict], *, now) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY: the fastest way in; a many-row INSERT would spend seconds in the client's query formatting.
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            # The raw driver cursor: its errors are turned into Django's (IntegrityError...) by hand.
+            with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for values in params:
                     copy.write_row(values)
         else:

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from equipment.enums import ItemCategory, ItemStatus
-from equipment.imports.csv_rows import HEADER
+from equipment.imports.csv_rows import HEADER, lower_first
 from equipment.imports.forms import ItemImportForm
 from equipment.imports.items_csv import items_csv_check, items_import_csv
 from equipment.imports.pending import pending_discard, pending_load, pending_store
@@ -39,8 +39,10 @@ def _upload_page(request, form, report=None):
         "form": form,
         "report": report,
         "header": ",".join(HEADER),
-        "categories": ItemCategory.choices,
-        "statuses": ItemStatus.choices,
+        "codes": [
+            ("category", [(code, lower_first(label)) for code, label in ItemCategory.choices]),
+            ("status", [(code, lower_first(label)) for code, label in ItemStatus.choices]),
+        ],
     }
     return render(request, "equipment/import_upload.html", context)
 

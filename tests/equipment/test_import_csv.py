@@ -4,13 +4,15 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from donations.models import Donation, Donor
 from equipment.enums import ItemStatus, StatusChangeSource, WeeeCategory
 from equipment.imports.csv_rows import HEADER
 from equipment.imports.items_csv import items_csv_check, items_import_csv
+from equipment.imports.rows_insert import rows_insert
 from equipment.models import Item, StatusChange
 from equipment.services import asset_tags_allocate
 from tests.factories import DonationFactory, DonorFactory, ItemFactory, UserFactory
@@ -368,3 +370,23 @@ def test_check_query_count_does_not_grow_with_rows(django_assert_num_queries, un
         report = items_csv_check(content=_file_of(units))
 
     assert len(report.unchanged) == 3 * units
+
+
+def test_donation_reference_already_used_by_hand_gets_a_suffix(tmp_path):
+    donor = DonorFactory(name="Médiathèque de Denain")
+    DonationFactory(reference=f"IMP-20240315-{donor.pk}", donor=donor, received_on=datetime.date(2024, 3, 16))
+
+    run(tmp_path, csv_bytes(GOOD_ROWS[0]))
+
+    assert Item.objects.get().donation.reference == f"IMP-20240315-{donor.pk}-2"
+
+
+def test_bulk_insert_refuses_what_the_database_forbids_as_an_integrity_error():
+    recorded = ItemFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows_insert(
+            Item,
+            [{"asset_tag": recorded.asset_tag, "category": "screen", "received_on": recorded.received_on}],
+            now=timezone.now(),
+        )
