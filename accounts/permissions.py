@@ -29,6 +29,15 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     },
     Role.COORDINATION: {
         "accounts": {"organisation": _ALL, "user": _ALL},
+        # Households are written through the pages (services); the admin only shows them.
+        "beneficiaries": {
+            "commune": ("view", "change"),
+            "qpv": ("view", "change"),
+            "household": ("view",),
+            "certification": ("view",),
+            "periodoverride": ("view",),
+            "duplicateconfirmation": ("view",),
+        },
         "donations": {"donor": _ALL, "donation": _ALL},
         "equipment": {
             "item": _ALL,

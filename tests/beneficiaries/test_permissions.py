@@ -178,3 +178,16 @@ def test_the_detail_page_costs_the_same_queries_with_1_or_6_certifications(clien
     CertificationFactory.create_batch(5, household=household)
 
     assert count_queries(client, url) == with_one
+
+
+def test_in_the_admin_coordination_reads_households_and_technicians_see_none(client, users, household):
+    url = reverse("admin:beneficiaries_household_changelist")
+
+    client.force_login(users["coordination"])
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("admin:beneficiaries_household_change", args=[household.pk])).status_code == 200
+    assert client.post(reverse("admin:beneficiaries_household_delete", args=[household.pk])).status_code == 403
+
+    client.force_login(users["technicien"])
+    assert client.get(url).status_code == 403
+    assert "beneficiaries" not in client.get(reverse("admin:index")).content.decode()
