@@ -106,7 +106,7 @@ class WeeeShipmentAdmin(admin.ModelAdmin):
     list_filter = ["shipped_on"]
     search_fields = ["slip_number", "recycler"]
     date_hierarchy = "shipped_on"
-    readonly_fields = ["weight_by_category"]
+    readonly_fields = ["weight_by_category", "documents"]
     inlines = [ShipmentItemInline]
 
     def get_queryset(self, request):
@@ -114,7 +114,17 @@ class WeeeShipmentAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         fields = ["recycler", "shipped_on", "slip_number", "notes"]
-        return fields if obj is None else [*fields, "weight_by_category"]
+        return fields if obj is None else [*fields, "weight_by_category", "documents"]
+
+    @admin.display(description="documents et ajout")
+    def documents(self, shipment):
+        return format_html(
+            '<a href="{}">Bordereau (PDF)</a> · <a href="{}">Registre DEEE (CSV)</a> · '
+            '<a href="{}">Matériels recyclés à enlever</a> (cochez-les, puis action « Ajouter à un enlèvement DEEE »)',
+            reverse("equipment:weee_slip", args=[shipment.pk]),
+            reverse("equipment:weee_register"),
+            reverse("admin:equipment_item_changelist") + "?enlevement=a_enlever",
+        )
 
     @admin.display(description="matériels", ordering="items_total")
     def items_count(self, shipment):

@@ -581,3 +581,16 @@ def test_adding_an_item_skips_a_tag_already_taken_by_an_import(tech_client):
 
     assert response.status_code == 302
     assert Item.objects.get(category=ItemCategory.MOUSE).asset_tag == "PH-000002"
+
+
+def test_shipment_page_links_to_its_slip_and_to_items_waiting_for_pickup(tech_client):
+    shipment = WeeeShipmentFactory()
+    waiting = ItemFactory(recycled=True)
+    ItemFactory(recycled=True, weee_shipment=shipment)
+
+    html = tech_client.get(reverse("admin:equipment_weeeshipment_change", args=[shipment.pk])).content.decode()
+    assert reverse("equipment:weee_slip", args=[shipment.pk]) in html
+    listing = tech_client.get(CHANGELIST, {"enlevement": "a_enlever"}).content.decode()
+
+    assert waiting.asset_tag in listing
+    assert shipment.items.get().asset_tag not in listing
