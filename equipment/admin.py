@@ -17,6 +17,7 @@ from equipment.admin_actions import STATUS_ACTIONS, ItemStatusActionsMixin, tran
 from equipment.admin_forms import ItemAdminForm, audit_form_for
 from equipment.admin_records import person_name
 from equipment.enums import ItemStatus
+from equipment.label_views import print_labels
 from equipment.models import Audit, Drive, ErasureRecord, Item, StatusChange
 from equipment.services import item_create
 
@@ -139,7 +140,7 @@ class ItemAdmin(ItemStatusActionsMixin, SimpleHistoryAdmin):
     search_help_text = "Étiquette (une étiquette exacte ouvre le matériel), n° de série, marque ou modèle."
     list_select_related = ["donation__donor"]
     autocomplete_fields = ["donation"]
-    actions = STATUS_ACTIONS
+    actions = [*STATUS_ACTIONS, print_labels]
     fieldsets = [
         (None, {"fields": ["asset_tag", "category", "form_factor", "status", "donation", "received_on"]}),
         (

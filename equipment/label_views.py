@@ -1,5 +1,6 @@
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
 from config.pdf import pdf_response
@@ -9,6 +10,19 @@ from equipment.services import asset_tags_allocate
 
 # The admin action « Imprimer les étiquettes » leaves the chosen tags here for the form.
 SESSION_SELECTED_TAGS = "labels_selected_tags"
+
+
+@admin.action(description="Imprimer les étiquettes", permissions=["view"])
+def print_labels(modeladmin, request, queryset):
+    """Admin action on the item list: the checked items go to the label form, where the sheet is chosen."""
+    tags = list(queryset.order_by("asset_tag").values_list("asset_tag", flat=True)[: MAX_LABELS + 1])
+    if len(tags) > MAX_LABELS:
+        modeladmin.message_user(
+            request, f"Au plus {MAX_LABELS} étiquettes à la fois : cochez moins de matériels.", messages.ERROR
+        )
+        return None
+    request.session[SESSION_SELECTED_TAGS] = tags
+    return redirect("equipment:labels")
 
 
 def _initial(request) -> dict:

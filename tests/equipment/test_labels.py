@@ -204,3 +204,21 @@ def test_first_sheet_renders_as_an_image_with_labels_in_the_top_left_cell(tmp_pa
     # Every cell of the grid has a QR code: the last cell (bottom right) too.
     last_cell = image.crop((284, 8 * 73 - 65, 330, 8 * 73 - 15))
     assert any(pixel < 128 for pixel in last_cell.get_flattened_data())
+
+
+def test_admin_action_sends_the_checked_items_to_the_label_form(technician_client):
+    chosen = [ItemFactory(asset_tag="PH-000012"), ItemFactory(asset_tag="PH-000011")]
+    ItemFactory(asset_tag="PH-000013")
+
+    response = technician_client.post(
+        reverse("admin:equipment_item_changelist"),
+        {"action": "print_labels", "_selected_action": [item.pk for item in chosen]},
+    )
+
+    assert response.status_code == 302 and response["Location"] == URL
+    form = technician_client.get(URL).context["form"]
+    assert form.initial["source"] == "selection"
+    assert form.initial["tags"] == "PH-000011\nPH-000012"
+    printed = _post(technician_client, source="selection", tags=form.initial["tags"])
+    text = pdf_text(printed.content)
+    assert "PH-000011" in text and "PH-000012" in text and "PH-000013" not in text
