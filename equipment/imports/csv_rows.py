@@ -169,7 +169,7 @@ def _parse_row(line: int, cells: list[str], today: datetime.date) -> tuple[CsvRo
     errors: list[str] = []
     for name, limit in MAX_LENGTHS.items():
         if len(values[name]) > limit:
-            errors.append(f"{FIELD_LABELS[name]} trop long ({len(values[name])} caractères, {limit} au plus)")
+            errors.append(f"{FIELD_LABELS[name]} de {len(values[name])} caractères ({limit} au plus)")
     tag = values["asset_tag"]
     if tag and len(tag) <= MAX_LENGTHS["asset_tag"] and not ASSET_TAG_RE.match(tag):
         errors.append(f"étiquette « {tag} » invalide : lettres sans accent, chiffres, tirets, points ou soulignés")

@@ -96,6 +96,17 @@ def _differences(row: CsvRow, item: Item) -> list[str]:
     ]
 
 
+def _serials_filter(pairs: list[tuple[str, str]]) -> Q:
+    """Items having one of these (category, serial number): one IN list per category, in a single query."""
+    serials: dict[str, list[str]] = defaultdict(list)
+    for category, serial in pairs:
+        serials[category].append(serial)
+    condition = Q(pk__in=[])
+    for category, values in serials.items():
+        condition |= Q(category=category, serial_number__in=values)
+    return condition
+
+
 def _group_key(category, manufacturer, model, received_on, donor) -> tuple:
     return (category, manufacturer, model, received_on, donor.casefold())
 
@@ -105,14 +116,8 @@ def _reconcile(report: ImportReport) -> None:
     rows = report.rows
     file_tags = [row.asset_tag for row in rows if row.asset_tag]
     by_tag = {item.asset_tag: item for item in _items(Q(asset_tag__in=chunk) for chunk in _chunks(file_tags))}
-    serials: dict[str, list[str]] = defaultdict(list)
-    for row in rows:
-        if row.serial_number:
-            serials[row.category].append(row.serial_number)
-    serial_filter = Q(pk__in=[])
-    for category, values in serials.items():
-        serial_filter |= Q(category=category, serial_number__in=values)
-    by_serial = {(item.category, item.serial_number): item for item in _items([serial_filter])}
+    pairs = [(row.category, row.serial_number) for row in rows if row.serial_number]
+    by_serial = {(item.category, item.serial_number): item for item in _items(map(_serials_filter, _chunks(pairs)))}
     anonymous: dict[tuple, list[CsvRow]] = defaultdict(list)
     errors = report.errors
 

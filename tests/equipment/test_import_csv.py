@@ -271,6 +271,10 @@ BAD_FILES = {
         csv_bytes("A/1,screen,,,,,2024-03-15,,,").decode(),
         ["ligne 2 : étiquette « A/1 » invalide"],
     ),
+    "model too long": (
+        csv_bytes(",screen,Dell," + "x" * 201 + ",,,2024-03-15,,,").decode(),
+        ["ligne 2 : modèle de 201 caractères (200 au plus)"],
+    ),
     "too few values": (csv_bytes(",screen,,2024-03-15").decode(), ["ligne 2 : 4 valeurs au lieu de 10"]),
     "unclosed quote": (
         csv_bytes(",screen,,,,,2024-03-15,,,ok", ',screen,,"P2217H,,,2024-03-15,,,').decode(),
