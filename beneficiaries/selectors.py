@@ -1,6 +1,8 @@
 """Reads about households: status derived from facts, duplicates, territory look-ups, the programme period."""
 
 import datetime
+import difflib
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -10,7 +12,7 @@ from django.utils import timezone
 from beneficiaries.dates import add_years
 from beneficiaries.enums import HouseholdStatus
 from beneficiaries.models import Certification, Commune, Household, PeriodOverride, Qpv, household_name_key
-from beneficiaries.normalize import compact_key
+from beneficiaries.normalize import compact_key, words
 
 
 def household_invited_condition() -> Q | None:
@@ -80,23 +82,17 @@ def commune_match(typed: str) -> Commune | None:
 
 def commune_suggestions(typed: str, limit: int = 3) -> list[Commune]:
     """Territory communes whose name looks like what was typed (typos), best first."""
-    import difflib
-
     key = compact_key(strip_postal_code(typed))
     communes = {commune.name_key: commune for commune in Commune.objects.in_territory()}
     return [communes[match] for match in difflib.get_close_matches(key, communes, n=limit, cutoff=0.75)]
 
 
 def strip_postal_code(typed: str) -> str:
-    import re
-
     return re.sub(r"\(?\s*\d{5}\s*\)?", " ", typed or "").strip()
 
 
 def commune_choices() -> list[dict]:
     """The territory's communes for the commune datalist: name, what to match on, postal codes, QPV inside."""
-    from beneficiaries.normalize import words
-
     communes = Commune.objects.in_territory().annotate(
         has_qpv=Exists(Qpv.communes.through.objects.filter(commune_id=OuterRef("pk")))
     )
