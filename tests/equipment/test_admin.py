@@ -594,3 +594,16 @@ def test_shipment_page_links_to_its_slip_and_to_items_waiting_for_pickup(tech_cl
 
     assert waiting.asset_tag in listing
     assert shipment.items.get().asset_tag not in listing
+
+
+def test_history_of_field_changes_is_visible(tech_client):
+    item = ItemFactory(notes="")
+    item.notes = "Écran rayé"
+    item.save()
+    version = item.history.earliest()
+
+    assert tech_client.get(f"/admin/equipment/item/{item.pk}/history/").status_code == 200
+    response = tech_client.get(f"/admin/equipment/item/{item.pk}/history/{version.history_id}/")
+
+    assert response.status_code == 200
+    assert "Rétablir" not in response.content.decode()
