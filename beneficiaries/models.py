@@ -240,13 +240,22 @@ class PeriodOverride(models.Model):
     )
     granted_on = models.DateField("accordée le")
     reason = models.TextField("motif", max_length=1000, validators=[MaxLengthValidator(1000)])
+    used_on = models.DateField(
+        "utilisée le", null=True, blank=True, editable=False, help_text="Jour de la remise du pack qu'elle a permis."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "dérogation à la période du programme"
         verbose_name_plural = "dérogations à la période du programme"
         ordering = ["-granted_on", "-id"]
-        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="period_override_reason_required")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="period_override_reason_required"),
+            # One override waiting to be used at a time: each allows exactly one more pack.
+            models.UniqueConstraint(
+                fields=["household"], condition=Q(used_on__isnull=True), name="period_override_one_unused"
+            ),
+        ]
 
     def __str__(self):
         return f"Dérogation pour {self.household} ({self.granted_on:%d/%m/%Y})"

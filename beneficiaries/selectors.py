@@ -166,11 +166,11 @@ def household_next_pack_allowed_on(household: Household) -> datetime.date | None
 
 
 def household_active_override(household: Household) -> PeriodOverride | None:
-    """An override granted since the last pack (a later pack uses it up)."""
+    """The override granted since the last pack and not used yet (the pack it allows uses it up)."""
     last = household_last_equipped_on(household)
     if last is None:
         return None
-    return household.period_overrides.filter(granted_on__gte=last).order_by("-granted_on", "-id").first()
+    return household.period_overrides.filter(granted_on__gte=last, used_on__isnull=True).first()
 
 
 def household_may_receive_pack(household: Household, on: datetime.date | None = None) -> bool:

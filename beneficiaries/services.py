@@ -14,7 +14,7 @@ from beneficiaries.enums import EligibilityCriterion
 from beneficiaries.models import Certification, Commune, DuplicateConfirmation, Household, PeriodOverride
 from beneficiaries.selectors import (
     SimilarHousehold,
-    household_may_receive_pack,
+    household_active_override,
     household_next_pack_allowed_on,
     household_similar,
 )
@@ -238,6 +238,8 @@ def period_override_grant(
         raise ValidationError("La période du programme est écoulée pour ce foyer : la dérogation est inutile.")
     if not (reason or "").strip():
         raise ValidationError({"reason": "Indiquez le motif de la dérogation."})
+    if household_active_override(household) is not None:
+        raise ValidationError("Une dérogation est déjà accordée à ce foyer et n'a pas encore servi.")
     override = PeriodOverride(household=household, granted_by=by, granted_on=on, reason=reason.strip())
     override.full_clean()
     override.save()
@@ -251,11 +253,15 @@ def household_mark_equipped(*, household: Household, on: datetime.date, by: User
     Refused within the programme period after a previous pack, unless coordination granted an override since.
     """
     locked = Household.objects.select_for_update().get(pk=household.pk)
-    if not household_may_receive_pack(locked, on):
-        raise ValidationError(
-            f"Ce foyer a déjà reçu un pack le {locked.equipped_on:%d/%m/%Y} : un nouveau pack n'est possible "
-            f"qu'à partir du {household_next_pack_allowed_on(locked):%d/%m/%Y}, sauf dérogation de la coordination."
-        )
+    allowed_on = household_next_pack_allowed_on(locked)
+    if allowed_on is not None and on < allowed_on:
+        override = household_active_override(locked)
+        if override is None:
+            raise ValidationError(
+                f"Ce foyer a déjà reçu un pack le {locked.equipped_on:%d/%m/%Y} : un nouveau pack n'est possible "
+                f"qu'à partir du {allowed_on:%d/%m/%Y}, sauf dérogation de la coordination."
+            )
+        PeriodOverride.objects.filter(pk=override.pk).update(used_on=on)
     now = timezone.now()
     Household.objects.filter(pk=locked.pk).update(equipped_on=on, last_activity_at=now)
     # The caller's instance reflects the change too.

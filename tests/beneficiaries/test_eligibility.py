@@ -177,3 +177,24 @@ def test_an_override_needs_coordination_and_a_reason(request, user_fixture, reas
 def test_no_override_for_a_household_never_equipped(coordinator):
     with pytest.raises(ValidationError, match="aucun pack"):
         period_override_grant(household=HouseholdFactory(), by=coordinator, reason="Par précaution")
+
+
+def test_an_override_used_the_day_it_is_granted_allows_exactly_one_pack(coordinator):
+    household = HouseholdFactory(equipped_on=EQUIPPED_ON)
+    day = datetime.date(2026, 1, 5)
+    period_override_grant(household=household, by=coordinator, reason="Sinistre : incendie", on=day)
+
+    household_mark_equipped(household=household, on=day, by=coordinator)
+
+    assert PeriodOverride.objects.get().used_on == day
+    with pytest.raises(ValidationError, match="déjà reçu un pack le 05/01/2026"):
+        household_mark_equipped(household=household, on=day, by=coordinator)
+
+
+def test_a_second_override_waits_until_the_first_is_used(coordinator):
+    household = HouseholdFactory(equipped_on=EQUIPPED_ON)
+    period_override_grant(household=household, by=coordinator, reason="Matériel volé")
+
+    with pytest.raises(ValidationError, match="déjà accordée"):
+        period_override_grant(household=household, by=coordinator, reason="Encore")
+    assert PeriodOverride.objects.count() == 1
