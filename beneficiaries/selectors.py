@@ -165,6 +165,15 @@ def household_next_pack_allowed_on(household: Household) -> datetime.date | None
     return add_years(last, settings.FILIERE["PROGRAMME_PERIOD_YEARS"])
 
 
+def active_override_exists() -> Exists:
+    """For annotations on Household: an override granted since the last pack and not used yet."""
+    return Exists(
+        PeriodOverride.objects.filter(
+            household=OuterRef("pk"), granted_on__gte=OuterRef("equipped_on"), used_on__isnull=True
+        )
+    )
+
+
 def household_active_override(household: Household) -> PeriodOverride | None:
     """The override granted since the last pack and not used yet (the pack it allows uses it up)."""
     last = household_last_equipped_on(household)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from beneficiaries.enums import DECLARED_CRITERIA, EligibilityCriterion
 from beneficiaries.models import Household, PeriodOverride
-from beneficiaries.selectors import household_is_eligible, household_may_receive_pack
+from beneficiaries.selectors import active_override_exists, household_is_eligible, household_may_receive_pack
 from beneficiaries.services import household_mark_equipped, household_register, period_override_grant
 from tests.factories import HouseholdFactory
 
@@ -198,3 +198,14 @@ def test_a_second_override_waits_until_the_first_is_used(coordinator):
     with pytest.raises(ValidationError, match="déjà accordée"):
         period_override_grant(household=household, by=coordinator, reason="Encore")
     assert PeriodOverride.objects.count() == 1
+
+
+def test_the_override_annotation_agrees_with_the_rule(coordinator):
+    household = HouseholdFactory(equipped_on=EQUIPPED_ON)
+    period_override_grant(household=household, by=coordinator, reason="Sinistre", on=datetime.date(2026, 1, 5))
+    annotated = Household.objects.annotate(active=active_override_exists())
+    assert annotated.get(pk=household.pk).active
+
+    household_mark_equipped(household=household, on=datetime.date(2026, 1, 6), by=coordinator)
+
+    assert not annotated.get(pk=household.pk).active
