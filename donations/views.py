@@ -1,11 +1,9 @@
-from django.contrib.auth.decorators import user_passes_test
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
+from accounts.decorators import staff_required
 from donations.models import Donation
-
-staff_required = user_passes_test(lambda user: user.is_coordination or user.is_technician)
 
 
 @staff_required
