@@ -12,6 +12,8 @@ def _nav_entries(request):
     if user.is_coordination or user.is_prescriber:
         entries.append(("Foyers", reverse("beneficiaries:list")))
         entries.append(("Tableau de bord", reverse("dashboard:index")))
+    if user.is_coordination or user.is_prescriber or user.is_partner:
+        entries.append(("Distributions", reverse("distributions:list")))
     if user.is_coordination:
         entries.append(("Structures", reverse("structures:list")))
     if user.is_staff:

@@ -24,6 +24,7 @@ from beneficiaries.services import (
     household_update,
     period_override_grant,
 )
+from distributions.event_selectors import household_invitations
 
 PAGE_SIZE = 25
 
@@ -126,6 +127,7 @@ def household_detail(request, pk):
         "active_override": household_active_override(household),
         "duplicate_confirmations": household.duplicate_confirmations.select_related("confirmed_by"),
         "override_form": PeriodOverrideForm() if request.user.is_coordination else None,
+        "household_invitations": household_invitations(household, request.user),
         "today": timezone.localdate(),
     }
     return render(request, "beneficiaries/household_detail.html", context)

@@ -183,6 +183,22 @@ FILIERE = {
     "SENIOR_AGE": int(os.environ.get("FILIERE_SENIOR_AGE", "60")),
     "CERTIFICATION_VALIDITY_MONTHS": int(os.environ.get("FILIERE_CERTIFICATION_VALIDITY_MONTHS", "6")),
     "PROGRAMME_PERIOD_YEARS": int(os.environ.get("FILIERE_PROGRAMME_PERIOD_YEARS", "3")),
+    # Handover sheets and invitation letters (distributions): partners named, warranty, support, data notice.
+    "PARTNERS": os.environ.get("FILIERE_PARTNERS", "ATIS (reconditionnement), Emmaüs Connect (prise en main)"),
+    "WARRANTY": os.environ.get(
+        "FILIERE_WARRANTY",
+        "Matériel reconditionné garanti 6 mois à compter de la remise (panne matérielle, hors casse et oxydation).",
+    ),
+    "SUPPORT_CONTACT": os.environ.get(
+        "FILIERE_SUPPORT_CONTACT", "ATIS, 03 27 00 00 00, du lundi au vendredi de 9 h à 17 h"
+    ),
+    "DATA_NOTICE": os.environ.get(
+        "FILIERE_DATA_NOTICE",
+        "Vos données (nom, commune, matériel remis) servent uniquement au suivi du programme et de la garantie. "
+        "Seules votre structure d'accompagnement et la coordination du programme y ont accès ; elles sont "
+        "conservées le temps du programme puis effacées. Vous pouvez les consulter, les faire corriger ou demander "
+        "leur effacement auprès de votre structure.",
+    ),
     # Public donor form: address donors write to, public address of the site for links in e-mails (else the
     # request's), the request header holding the client address, and offers accepted per address per hour.
     "DONOR_CONTACT_EMAIL": os.environ.get("FILIERE_DONOR_CONTACT_EMAIL", DEFAULT_FROM_EMAIL),

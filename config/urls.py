@@ -10,8 +10,10 @@ admin.site.index_title = "Atelier de reconditionnement"
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("security.urls")),
     path("admin/", admin.site.urls),
     path("dons/", include("donations.urls")),
+    path("distributions/", include("distributions.urls")),
     path("foyers/", include("beneficiaries.urls")),
     path("materiel/", include("equipment.urls")),
     path("tableau-de-bord/", include("equipment.dashboard_urls")),

@@ -168,3 +168,7 @@ class PackItem(models.Model):
 
     def __str__(self):
         return f"{self.pack.reference} : {self.item.asset_tag}"
+
+
+# Distribution events live in their own module; imported here so Django registers them with the app.
+from distributions.event_models import AgendaItem, Event, Invitation  # noqa: E402, F401

@@ -258,3 +258,32 @@ class DonationOfferFactory(factory.django.DjangoModelFactory):
         if create:
             for category, quantity in (extracted or {ItemCategory.SCREEN: 3, ItemCategory.DESKTOP: 2}).items():
                 obj.lines.create(category=category, quantity=quantity)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A distribution event programmed in a month, 40 places; `draft=True` for one still being prepared."""
+
+    class Meta:
+        model = "distributions.Event"
+
+    title = factory.Sequence(lambda n: f"Remise d'équipements n° {n}")
+    date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+    start_time = datetime.time(16, 0)
+    place = "Salle des fêtes, Raismes"
+    capacity = 40
+    status = "planned"
+    created_by = factory.SubFactory(UserFactory, coordination=True)
+
+    class Params:
+        draft = factory.Trait(status="draft")
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A certified household invited to an event (no pack yet: use distributions.event_services to allocate)."""
+
+    class Meta:
+        model = "distributions.Invitation"
+
+    event = factory.SubFactory(EventFactory)
+    household = factory.SubFactory(HouseholdFactory, certified=True)
+    invited_by = factory.SelfAttribute("event.created_by")
