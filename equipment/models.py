@@ -72,11 +72,9 @@ class Item(models.Model):
     """One physical thing with an asset tag, followed from donation to household or recycling."""
 
     asset_tag = models.CharField("étiquette", max_length=30, unique=True)
-    category = models.CharField("catégorie", max_length=20, choices=ItemCategory.choices, db_index=True)
+    category = models.CharField("catégorie", max_length=20, choices=ItemCategory.choices)
     form_factor = models.CharField("format", max_length=20, choices=FormFactor.choices, blank=True)
-    status = models.CharField(
-        "statut", max_length=20, choices=ItemStatus.choices, default=ItemStatus.RECEIVED, db_index=True
-    )
+    status = models.CharField("statut", max_length=20, choices=ItemStatus.choices, default=ItemStatus.RECEIVED)
     donation = models.ForeignKey(
         "donations.Donation",
         verbose_name="don",
@@ -85,7 +83,7 @@ class Item(models.Model):
         null=True,
         blank=True,
     )
-    received_on = models.DateField("reçu le", db_index=True)
+    received_on = models.DateField("reçu le")
     manufacturer = models.CharField("marque", max_length=100, blank=True)
     model = models.CharField("modèle", max_length=200, blank=True)
     serial_number = models.CharField("numéro de série", max_length=100, blank=True)
@@ -160,8 +158,16 @@ class Item(models.Model):
                 name="item_weee_category_valid",
             ),
         ]
+        # The list's order (received_on, id), alone and after each filter of the list: a page of 50 is read
+        # straight from an index, first or last (scanned backwards), whatever the table's size. The search
+        # (tag, serial, model, case-insensitive) has its UPPER() indexes; the model's « contains » a trigram
+        # index on PostgreSQL (migration 0003).
         indexes = [
+            models.Index(fields=["received_on", "id"], name="item_received_idx"),
+            models.Index(fields=["status", "received_on", "id"], name="item_status_received_idx"),
+            models.Index(fields=["category", "received_on", "id"], name="item_category_received_idx"),
             models.Index(fields=["serial_number"], name="item_serial_idx"),
+            models.Index(Upper("serial_number"), name="item_serial_upper_idx"),
             models.Index(fields=["model"], name="item_model_idx"),
             models.Index(fields=["donation", "category"], name="item_donation_category_idx"),
         ]

@@ -1,13 +1,11 @@
-from django.contrib.auth.decorators import user_passes_test
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 
+from accounts.decorators import staff_required
+from config.pagination import LargeTablePaginator
 from equipment.filters import ItemFilter
 from equipment.models import Item
 from equipment.qr import item_qr_svg
-
-staff_required = user_passes_test(lambda user: user.is_coordination or user.is_technician)
 
 
 @staff_required
@@ -20,7 +18,7 @@ def item_list(request):
         if exact is not None:
             # A barcode scanner types the tag and Enter: open the item at once.
             return redirect(exact)
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    page = LargeTablePaginator(items, 50).get_page(request.GET.get("page"))
     return render(request, "equipment/item_list.html", {"filter": item_filter, "page": page})
 
 
