@@ -1,14 +1,13 @@
 """PDF documents of an event: handover sheets and check-in list (coordination), invitation letters
 (coordination, and a prescriber for their own households)."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from config.pdf import pdf_response
 from distributions.event_documents import checkin_list_pdf, handover_sheets_pdf, invitation_letters_pdf
 from distributions.event_enums import PENDING_STATUSES, SEAT_STATUSES, InvitationStatus
 from distributions.event_selectors import event_invitations, sheet_invitations
-from distributions.views import coordination_only, event_or_404
+from distributions.views import coordination_only, coordination_or_prescriber, event_or_404
 
 
 def _filename(event, kind: str, suffix: str = "") -> str:
@@ -40,21 +39,16 @@ def checkin_list(request, pk):
     return pdf_response(checkin_list_pdf(event, invitations), _filename(event, "emargement"))
 
 
-def _letters_allowed(user) -> None:
-    if not (user.is_coordination or user.is_prescriber):
-        raise PermissionDenied
-
-
+@coordination_or_prescriber
 def invitation_letters(request, pk):
     """Every letter of the event this user may print (a prescriber: their structure's households)."""
-    _letters_allowed(request.user)
     event = event_or_404(request, pk)
     invitations = list(event_invitations(event, request.user).filter(status__in=PENDING_STATUSES))
     return pdf_response(invitation_letters_pdf(event, invitations), _filename(event, "convocations"))
 
 
+@coordination_or_prescriber
 def invitation_letter(request, pk, invitation_id):
-    _letters_allowed(request.user)
     event = event_or_404(request, pk)
     invitations = list(
         event_invitations(event, request.user).filter(pk=invitation_id).exclude(status=InvitationStatus.WITHDRAWN)

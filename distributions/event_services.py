@@ -199,12 +199,17 @@ def event_cancel(*, event: Event, by: User) -> Event:
 
 
 @transaction.atomic
-def households_invite(*, event: Event, households: Iterable[Household], by: User) -> list[Invitation]:
-    """Invite households to an event, all or none: each must be invitable and the places must suffice."""
+def households_invite(
+    *, event: Event, households: Iterable[Household], by: User, today: datetime.date | None = None
+) -> list[Invitation]:
+    """Invite households to an event, all or none: each must be invitable and the places must suffice.
+
+    `today` records an event after the fact (the demo's past event); pages never pass it.
+    """
     _check_coordination(by)
     event = _lock_event(event)
     _check_open(event)
-    if event.date < timezone.localdate():
+    if event.date < (today or timezone.localdate()):
         raise ValidationError("L'événement est passé : on ne peut plus y inviter de foyer.")
     ids = list(dict.fromkeys(household.pk for household in households))
     if not ids:
@@ -412,10 +417,15 @@ def _take_seat(invitation: Invitation, status: str, *fields: str) -> None:
 
 @transaction.atomic
 def invitation_check_in(
-    *, invitation: Invitation, status: str, by: User, give_pack_to: Invitation | None = None
+    *,
+    invitation: Invitation,
+    status: str,
+    by: User,
+    give_pack_to: Invitation | None = None,
+    at: datetime.datetime | None = None,
 ) -> Invitation:
     """Record who came: present, absent or excused. An absent household's pack goes back to stock, or straight
-    to another invited household without a pack (`give_pack_to`)."""
+    to another invited household without a pack (`give_pack_to`). `at`: the arrival time, when entered later."""
     _check_coordination(by)
     if status not in (InvitationStatus.PRESENT, InvitationStatus.ABSENT, InvitationStatus.EXCUSED):
         raise ValidationError("Choisissez présent, absent ou excusé.")
@@ -428,7 +438,7 @@ def invitation_check_in(
     if invitation.status == status:
         return invitation
     if status == InvitationStatus.PRESENT:
-        invitation.checked_in_at = invitation.checked_in_at or timezone.now()
+        invitation.checked_in_at = invitation.checked_in_at or at or timezone.now()
         if invitation.status in SEAT_STATUSES:
             _set_status(invitation, InvitationStatus.PRESENT, "checked_in_at")
         else:
@@ -484,10 +494,12 @@ def invitation_hand_over(
     payment_means: str,
     price_amount: Decimal | None = None,
     sheet_signed: bool = False,
+    at: datetime.datetime | None = None,
 ) -> HandoverOutcome:
     """Hand the pack to a household checked in: items `distributed`, household equipped, payment recorded.
 
     Recording it twice (a double click, two people at once) changes nothing the second time.
+    `at`: the handover time, when entered later.
     """
     _check_coordination(by)
     invitation = _lock_invitation(invitation)
@@ -505,7 +517,7 @@ def invitation_hand_over(
     pack_hand_over(
         pack=invitation.pack, by=by, note=f"Pack {invitation.pack.reference} remis ({_event_note(invitation.event)})"
     )
-    invitation.handed_over_at = timezone.now()
+    invitation.handed_over_at = at or timezone.now()
     invitation.handed_over_by = by
     invitation.payment_means = payment_means
     invitation.price_amount = price_amount

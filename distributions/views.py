@@ -4,10 +4,8 @@ the onboarding partner notes the « prise en main ». Technicians never see hous
 Scoped first, then looked up: an event or invitation outside what the user may see is a 404.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.decorators import coordination_required, role_required
+from accounts.enums import Role
 from beneficiaries.models import Household
 from distributions.event_enums import CHECK_IN_STATUSES, OPEN_EVENT_STATUSES, PENDING_STATUSES, InvitationStatus
 from distributions.event_models import Event, Invitation
@@ -48,21 +48,10 @@ from distributions.models import Pack
 WAITING_LIST_PAGE = 50
 
 
-def _allow(test):
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not test(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-viewers = _allow(lambda user: user.is_coordination or user.is_prescriber or user.is_partner)
-coordination_only = _allow(lambda user: user.is_coordination)
+viewers = role_required(Role.COORDINATION, Role.PRESCRIBER, Role.PARTNER)
+coordination_only = coordination_required
+coordination_or_prescriber = role_required(Role.COORDINATION, Role.PRESCRIBER)
+coordination_or_partner = role_required(Role.COORDINATION, Role.PARTNER)
 
 
 def event_or_404(request, pk) -> Event:
@@ -339,7 +328,7 @@ def invitation_withdraw_view(request, pk, invitation_id):
     return redirect(_back_to("distributions:detail", pk, invitation.pk))
 
 
-@_allow(lambda user: user.is_coordination or user.is_prescriber)
+@coordination_or_prescriber
 @require_POST
 def invitation_answer(request, pk, invitation_id):
     invitation = _invitation_or_404(request, pk, invitation_id)
@@ -455,7 +444,7 @@ def invitation_sheet_signed(request, pk, invitation_id):
 # --- Partner ---------------------------------------------------------------------------------------------------
 
 
-@_allow(lambda user: user.is_coordination or user.is_partner)
+@coordination_or_partner
 @require_POST
 def invitation_onboarding(request, pk, invitation_id):
     invitation = _invitation_or_404(request, pk, invitation_id)
