@@ -8,6 +8,8 @@ from django.db import connection
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# force_login also passes the second factor of coordination and admin accounts (see tests/two_factor.py).
+pytest_plugins = ["tests.two_factor"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,28 @@
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
 
 from accounts.permissions import permissions_for_role
+from donations.offer_ratelimit import client_address
+from security import lockout
 
 
 class FiliereBackend(ModelBackend):
     """Permissions follow the role; demo accounts only in demo mode; inactive organisations locked out."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        """Every login form (ours and the admin's) goes through here: blocked accounts and addresses are refused
+        before the password is checked, and each refusal is counted."""
+        username = username if username is not None else kwargs.get("username")
+        address = client_address(request) if request is not None else None
+        if lockout.login_lock(username=username, address=address) is not None:
+            raise PermissionDenied  # ends authenticate(): no other backend is tried
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None:
+            lockout.login_failure_record(username=username, address=address)
+        elif username:
+            lockout.login_failures_clear(username=username)
+        return user
 
     def user_can_authenticate(self, user):
         if not super().user_can_authenticate(user):

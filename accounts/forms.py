@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Organisation, User
+from donations.offer_ratelimit import client_address
+from security.lockout import login_lock
 
 
 class LoginForm(AuthenticationForm):
@@ -26,6 +28,10 @@ class LoginForm(AuthenticationForm):
 
     @sensitive_variables("password")
     def clean(self):
+        address = client_address(self.request) if self.request is not None else None
+        lock = login_lock(username=self.cleaned_data.get("username"), address=address)
+        if lock is not None:
+            raise ValidationError(lock.message, code="locked")
         try:
             return super().clean()
         except ValidationError as error:

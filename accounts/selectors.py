@@ -15,3 +15,14 @@ def organisation_list() -> QuerySet[Organisation]:
 
 def organisation_members(organisation: Organisation) -> QuerySet[User]:
     return organisation.members.order_by("-is_active", "last_name", "first_name", "username")
+
+
+def two_factor_user_ids(members) -> list[int]:
+    """Which of these members have an authenticator app or backup codes (one query per device kind)."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    ids = [member.pk for member in members]
+    totp = TOTPDevice.objects.filter(user_id__in=ids).values_list("user_id", flat=True)
+    static = StaticDevice.objects.filter(user_id__in=ids).values_list("user_id", flat=True)
+    return [*totp, *static]

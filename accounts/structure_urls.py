@@ -14,4 +14,10 @@ urlpatterns = [
     path("<int:pk>/membres/nouveau/", views.member_create, name="member_create"),
     path("<int:pk>/membres/<int:member_pk>/desactiver/", views.member_deactivate, name="member_deactivate"),
     path("<int:pk>/membres/<int:member_pk>/reactiver/", views.member_reactivate, name="member_reactivate"),
+    path("<int:pk>/membres/<int:member_pk>/debloquer/", views.member_unlock, name="member_unlock"),
+    path(
+        "<int:pk>/membres/<int:member_pk>/double-authentification/",
+        views.member_two_factor_reset,
+        name="member_two_factor_reset",
+    ),
 ]

@@ -14,6 +14,7 @@ from accounts import selectors, services
 from accounts.filters import OrganisationFilter
 from accounts.forms import MemberForm, OrganisationForm, add_service_errors
 from accounts.models import Organisation, User
+from security import lockout, two_factor
 
 
 def coordination_required(view):
@@ -40,8 +41,14 @@ def organisation_list(request):
 @coordination_required
 def organisation_detail(request, pk):
     organisation = get_object_or_404(selectors.organisation_list(), pk=pk)
-    members = selectors.organisation_members(organisation)
-    return render(request, "accounts/organisation_detail.html", {"organisation": organisation, "members": members})
+    members = list(selectors.organisation_members(organisation))
+    context = {
+        "organisation": organisation,
+        "members": members,
+        "locked": lockout.locked_usernames([member.username for member in members]),
+        "two_factor_users": set(selectors.two_factor_user_ids(members)),
+    }
+    return render(request, "accounts/organisation_detail.html", context)
 
 
 @coordination_required
@@ -218,6 +225,62 @@ def member_reactivate(request, pk, member_pk):
         consequences=consequences,
         button="Réactiver le compte",
         button_class="btn-primary",
+        cancel_url=reverse("structures:detail", args=[member.organisation_id]),
+        action=action,
+    )
+
+
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def member_unlock(request, pk, member_pk):
+    """Unblock an account locked after too many failed logins (security.lockout)."""
+    member = _member_or_404(pk, member_pk)
+    name = member.get_full_name() or member.username
+
+    def action():
+        if not lockout.login_failures_clear(username=member.username):
+            raise ValidationError(f"Le compte de {name} n'était pas bloqué.")
+        return f"Le compte de {name} est débloqué : la personne peut de nouveau se connecter."
+
+    return _confirm(
+        request,
+        title=f"Débloquer le compte de {name}",
+        question=f"Débloquer le compte « {member.username} » ({name}, {member.organisation}) ?",
+        consequences=[
+            "Le compte a été bloqué après plusieurs mots de passe erronés. Vérifiez auprès de la personne que "
+            "c'était bien elle : sinon, quelqu'un essaie peut-être de deviner son mot de passe.",
+            "Les tentatives échouées sont oubliées : elle peut se reconnecter tout de suite.",
+        ],
+        button="Débloquer",
+        button_class="btn-primary",
+        cancel_url=reverse("structures:detail", args=[member.organisation_id]),
+        action=action,
+    )
+
+
+@coordination_required
+@require_http_methods(["GET", "POST"])
+def member_two_factor_reset(request, pk, member_pk):
+    """Remove someone's authenticator app and backup codes (lost phone): they enrol again at their next login."""
+    member = _member_or_404(pk, member_pk)
+    name = member.get_full_name() or member.username
+
+    def action():
+        two_factor.two_factor_reset(member=member, by=request.user)
+        return f"La double authentification de {name} est réinitialisée."
+
+    return _confirm(
+        request,
+        title=f"Réinitialiser la double authentification de {name}",
+        question=f"Réinitialiser la double authentification de « {member.username} » ({name}) ?",
+        consequences=[
+            "Faites-le seulement après avoir vérifié l'identité de la personne (de vive voix, par exemple) : "
+            "son téléphone perdu ou volé ne permettra plus de se connecter.",
+            "Son application et ses codes de secours cessent de fonctionner, y compris dans une session ouverte.",
+            "À sa prochaine connexion, elle scannera un nouveau code QR avec son téléphone.",
+        ],
+        button="Réinitialiser",
+        button_class="btn-danger",
         cancel_url=reverse("structures:detail", args=[member.organisation_id]),
         action=action,
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -49,22 +50,30 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "donations",
     "equipment",
     "beneficiaries",
     "distributions",
+    "security",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "security.middleware.TwoFactorMiddleware",
+    "security.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -81,6 +90,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.programme",
@@ -102,9 +112,17 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Argon2 first (recommended by OWASP and the ANSSI); the others only read hashes made before the switch.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# CNIL (délibération 2022-100): 12 characters of four kinds, or a passphrase of 20 characters or more.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "accounts.validators.CnilPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -206,6 +224,11 @@ FILIERE = {
     "CLIENT_IP_HEADER": os.environ.get("FILIERE_CLIENT_IP_HEADER", "REMOTE_ADDR"),
     "OFFERS_PER_HOUR": int(os.environ.get("FILIERE_OFFERS_PER_HOUR", "5")),
     "OFFER_ATTEMPTS_PER_HOUR": int(os.environ.get("FILIERE_OFFER_ATTEMPTS_PER_HOUR", "30")),
+    # Login lockout (security.lockout): refused logins counted over a sliding window, per account and per address
+    # (higher: a whole office may share one address).
+    "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("FILIERE_LOGIN_LOCKOUT_MINUTES", "15")),
+    "LOGIN_FAILURES_PER_ACCOUNT": int(os.environ.get("FILIERE_LOGIN_FAILURES_PER_ACCOUNT", "5")),
+    "LOGIN_FAILURES_PER_ADDRESS": int(os.environ.get("FILIERE_LOGIN_FAILURES_PER_ADDRESS", "30")),
 }
 
 # Demo accounts (password "demo") are only accepted while DEBUG is on.
@@ -230,6 +253,22 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 30 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Content Security Policy (Django's own middleware): scripts only from our static files, never inline; no framing.
+# Inline styles stay allowed (style="" attributes in the admin and a few templates); they cannot run code.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Two-factor authentication (security.two_factor): the name shown in the authenticator app.
+OTP_TOTP_ISSUER = "Filière"
 # W021: joining the browsers' HSTS preload list is a per-deployment decision (it cannot be undone quickly);
 # set SECURE_HSTS_PRELOAD=true once the domain is ready for it.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]

@@ -287,3 +287,14 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     household = factory.SubFactory(HouseholdFactory, certified=True)
     invited_by = factory.SelfAttribute("event.created_by")
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed authenticator app (TOTP) of `user`; tests.two_factor.totp_code(device) gives its current code."""
+
+    class Meta:
+        model = "otp_totp.TOTPDevice"
+
+    user = factory.SubFactory(UserFactory, coordination=True)
+    name = "Application d'authentification"
+    confirmed = True

@@ -3,7 +3,7 @@
 Fixtures:
 - `page`: a fresh browser page; `page.goto(live_url("/foyers/"))`.
 - `live_url(path)`: absolute URL on the live server.
-- `login(page, username, password)`: logs in through the real login form.
+- `login(page, username, password)`: logs in through the real login form (and the second factor if needed).
 - `axe_check(page)`: runs axe-core and fails on any serious or critical violation.
 """
 
@@ -44,14 +44,35 @@ def page(browser, live_server):
     context.close()
 
 
+def _backup_code(username: str) -> str | None:
+    """Coordination and admin accounts pass a second factor: give them an app and one backup code to type."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    from accounts.models import User
+    from security.two_factor import two_factor_required
+    from tests.two_factor import verified_device
+
+    user = User.objects.filter(username=username).first()
+    if user is None or not two_factor_required(user):
+        return None
+    verified_device(user)
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="Codes de secours")
+    return device.token_set.create(token=StaticToken.random_token()).token
+
+
 @pytest.fixture
 def login(live_url):
     def do_login(page, username: str, password: str = "motdepasse-solide-2026"):
+        code = _backup_code(username)
         page.goto(live_url("/accounts/login/"))
         page.get_by_label("Nom d’utilisateur").fill(username)
         page.get_by_label("Mot de passe").fill(password)
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_load_state()
+        if code and "/double-authentification/verification/" in page.url:
+            page.get_by_label("Code de vérification").fill(code)
+            page.get_by_role("button", name="Valider").click()
+            page.wait_for_load_state()
 
     return do_login
 

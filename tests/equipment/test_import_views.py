@@ -228,8 +228,9 @@ def test_preview_query_count_does_not_grow_with_rows(technician_client, django_a
     rows += [",mouse,Logitech,B100,,,2024-03-15,,,"] * count
     upload(technician_client, *rows)
 
-    # session, user, organisation; the three look-ups of recorded items; the session save (in a savepoint)
-    with django_assert_num_queries(9):
+    # session, user, organisation, second-factor device; the three look-ups of recorded items; the session save
+    # (in a savepoint)
+    with django_assert_num_queries(10):
         response = technician_client.get(CONFIRM_URL)
 
     assert response.status_code == 200

@@ -1,0 +1,70 @@
+"""Sessions on shared office PCs: a new key at login, ended by a password change or a deactivation, and an idle
+timeout of 30 minutes (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST)."""
+
+import datetime
+
+import time_machine
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from accounts import services
+from tests.factories import UserFactory
+
+PASSWORD = "motdepasse-solide-2026"
+PRIVATE = reverse("accounts:password_change")
+
+
+def is_logged_in(client) -> bool:
+    return client.get(PRIVATE).status_code == 200
+
+
+def test_logging_in_gives_a_new_session_key(client):
+    UserFactory(username="smartin", prescriber=True)
+    client.get(reverse("donations:offer_create"))
+    client.session.save()  # an anonymous session exists before logging in (fixation attempt)
+    before = client.session.session_key
+    client.post(reverse("accounts:login"), {"username": "smartin", "password": PASSWORD})
+    after = client.session.session_key
+    assert before and after and before != after
+    assert is_logged_in(client)
+
+
+def test_changing_the_password_ends_the_other_open_sessions(client):
+    member = UserFactory(username="smartin", prescriber=True)
+    office, home = Client(), Client()
+    office.login(username="smartin", password=PASSWORD)
+    home.login(username="smartin", password=PASSWORD)
+    new_password = "Nouvelle-phrase-2026!"
+    response = office.post(
+        PRIVATE, {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password}
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert is_logged_in(office)  # the person who changed it stays in
+    assert not is_logged_in(home)
+
+
+def test_deactivating_an_account_ends_its_open_session(client):
+    member = UserFactory(prescriber=True)
+    client.force_login(member)
+    services.member_deactivate(member=member)
+    assert not is_logged_in(client)
+
+
+def test_the_session_cookie_is_short_lived_httponly_and_ends_with_the_browser():
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    assert settings.SESSION_COOKIE_HTTPONLY
+
+
+def test_thirty_idle_minutes_end_the_session_but_activity_keeps_it(client):
+    client.force_login(UserFactory(prescriber=True))
+    with time_machine.travel(datetime.datetime.now(datetime.UTC), tick=False) as clock:
+        client.get(PRIVATE)
+        for _ in range(4):  # an hour of work, a page every 20 minutes
+            clock.shift(datetime.timedelta(minutes=20))
+            assert is_logged_in(client)
+        clock.shift(datetime.timedelta(minutes=30, seconds=1))
+        response = client.get(PRIVATE)
+        assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
