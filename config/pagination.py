@@ -56,9 +56,7 @@ class LargeTablePaginator(Paginator):
     def __init__(self, object_list, per_page, *, exact_limit: int = DEFAULT_EXACT_LIMIT, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.exact_limit = exact_limit
-        self.count_is_exact = True
-        self.count_is_estimate = False
-        self.count_is_capped = False
+        self._count_kind = "exact"
 
     @cached_property
     def count(self) -> int:
@@ -68,13 +66,27 @@ class LargeTablePaginator(Paginator):
         if is_unfiltered(queryset):
             estimate = table_row_estimate(queryset)
             if estimate is not None and estimate > self.exact_limit:
-                self.count_is_exact, self.count_is_estimate = False, True
+                self._count_kind = "estimate"
                 return estimate
         counted = queryset.order_by()[: self.exact_limit + 1].count()
         if counted > self.exact_limit:
-            self.count_is_exact, self.count_is_capped = False, True
+            self._count_kind = "capped"
             return self.exact_limit
         return counted
+
+    @property
+    def count_is_exact(self) -> bool:
+        return self.count is not None and self._count_kind == "exact"
+
+    @property
+    def count_is_estimate(self) -> bool:
+        """The planner's estimate of an unfiltered big table (« environ N »)."""
+        return self.count is not None and self._count_kind == "estimate"
+
+    @property
+    def count_is_capped(self) -> bool:
+        """More rows than `exact_limit` matched; only that many are paginated (« plus de N »)."""
+        return self.count is not None and self._count_kind == "capped"
 
     @property
     def count_display(self) -> str:

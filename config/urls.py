@@ -18,4 +18,5 @@ urlpatterns = [
     path("materiel/", include("equipment.urls")),
     path("tableau-de-bord/", include("equipment.dashboard_urls")),
     path("structures/", include("accounts.structure_urls")),
+    path("taches/", include("jobs.urls")),
 ]
