@@ -37,6 +37,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "certification": ("view",),
             "periodoverride": ("view",),
             "duplicateconfirmation": ("view",),
+            "householdaccesslog": ("view",),
         },
         "donations": {"donor": _ALL, "donation": _ALL},
         "equipment": {

@@ -35,3 +35,17 @@ class HouseholdStatus(models.TextChoices):
     EXPIRED = "expired", "Certification expirée"
     INVITED = "invited", "Invité"
     EQUIPPED = "equipped", "Équipé"
+
+
+class AccessAction(models.TextChoices):
+    """What someone did with households' personal data (one row of the access log each time)."""
+
+    LIST = "list", "Liste des foyers consultée"
+    VIEW = "view", "Fiche du foyer consultée"
+    REGISTER = "register", "Foyer inscrit"
+    UPDATE = "update", "Informations modifiées"
+    CERTIFY = "certify", "Certification enregistrée"
+    OVERRIDE = "override", "Dérogation accordée"
+    EXPORT_JSON = "export_json", "Données exportées (JSON)"
+    EXPORT_PDF = "export_pdf", "Données exportées (PDF)"
+    ANONYMISE = "anonymise", "Foyer anonymisé (durée de conservation écoulée)"

@@ -83,6 +83,28 @@ class HouseholdForm(forms.Form):
         return {name: self.cleaned_data[name] for name in self.household_fields()}
 
 
+class HouseholdEditForm(HouseholdForm):
+    """Correction of a registered household; carries the version it was opened at (concurrent edits)."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=10)
+
+    def __init__(self, *args, instance: Household, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        self.fields["version"].initial = instance.version
+
+    def clean_version(self) -> int | None:
+        value = self.cleaned_data["version"].strip()
+        if not value:
+            return None
+        if not (value.isascii() and value.isdigit()):
+            # Only a tampered or truncated page gets here: the hidden field is not shown, so the error goes on top.
+            self.add_error(
+                None, "Cette page est incomplète : rouvrez la fiche du foyer puis refaites vos changements."
+            )
+            return None
+        return int(value)
+
+
 class CertificationFields(forms.Form):
     """The criteria, the proof seen and the data notice given: what a certification states."""
 

@@ -5,8 +5,9 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
-from beneficiaries.enums import EligibilityCriterion
+from beneficiaries.enums import AccessAction, EligibilityCriterion
 from beneficiaries.normalize import compact_key
 
 
@@ -85,7 +86,8 @@ class Household(models.Model):
 
     last_name = models.CharField("nom", max_length=100)
     first_name = models.CharField("prénom", max_length=100)
-    birth_date = models.DateField("date de naissance")
+    # Null only once anonymised (see the household_identity_or_anonymised constraint).
+    birth_date = models.DateField("date de naissance", null=True)
     address = models.CharField("adresse", max_length=250, help_text="Numéro et rue, complément éventuel.")
     commune = models.ForeignKey(Commune, verbose_name="commune", on_delete=models.PROTECT, related_name="households")
     phone = models.CharField("téléphone", max_length=30, blank=True)
@@ -110,11 +112,21 @@ class Household(models.Model):
     created_at = models.DateTimeField("inscrit le", auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
     last_activity_at = models.DateTimeField(
-        "dernière activité", auto_now_add=True, help_text="Sert à la durée de conservation des données."
+        "dernier contact",
+        auto_now_add=True,
+        db_index=True,
+        help_text="Inscription, modification, certification, invitation, réponse, remise : sert à la durée de "
+        "conservation des données (beneficiaries.retention).",
     )
     equipped_on = models.DateField("équipé le", null=True, blank=True, editable=False)
     name_key = models.CharField(max_length=210, editable=False, db_index=True)
     address_key = models.CharField(max_length=250, editable=False)
+    # Optimistic locking: each edit from the household page says which version it started from.
+    version = models.PositiveIntegerField("version", default=1, editable=False)
+    anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True, editable=False)
+    pseudonym = models.CharField(
+        "pseudonyme", max_length=12, blank=True, editable=False, help_text="Remplace le nom une fois anonymisé."
+    )
 
     objects = HouseholdQuerySet.as_manager()
 
@@ -125,19 +137,40 @@ class Household(models.Model):
         indexes = [models.Index(fields=["commune", "address_key"], name="household_address_key")]
         constraints = [
             models.CheckConstraint(condition=Q(size__gte=1) & Q(size__lte=20), name="household_size_range"),
+            # Anonymised: every identifying field erased and a pseudonym instead; otherwise a birth date, no pseudonym.
+            models.CheckConstraint(
+                condition=Q(anonymised_at__isnull=True, birth_date__isnull=False, pseudonym="")
+                | (
+                    Q(anonymised_at__isnull=False, birth_date__isnull=True)
+                    & Q(last_name="", first_name="", address="", phone="", email="", note="")
+                    & Q(name_key="", address_key="")
+                    & ~Q(pseudonym="")
+                ),
+                name="household_identity_or_anonymised",
+            ),
+            models.UniqueConstraint(
+                fields=["pseudonym"], condition=~Q(pseudonym=""), name="household_pseudonym_unique"
+            ),
         ]
 
     def __str__(self):
+        if self.anonymised_at is not None:
+            return f"Foyer #{self.pseudonym}"
         return f"{self.last_name.upper()} {self.first_name}"
 
     def save(self, *args, **kwargs):
         # Keys for duplicate detection follow the fields whatever writes the row.
-        self.name_key = household_name_key(self.last_name, self.first_name)
-        self.address_key = compact_key(self.address)
+        if self.anonymised_at is None:
+            self.name_key = household_name_key(self.last_name, self.first_name)
+            self.address_key = compact_key(self.address)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("beneficiaries:detail", args=[self.pk])
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     @property
     def full_name(self) -> str:
@@ -282,3 +315,65 @@ class DuplicateConfirmation(models.Model):
 
     def __str__(self):
         return f"Doublon confirmé pour {self.household}"
+
+
+class HouseholdAccessLog(models.Model):
+    """One access to households' personal data: who, from which structure, when, what, which household — ids only.
+
+    Append-only: the app never changes a row (save() refuses, the admin is read-only, a database trigger refuses
+    UPDATE); `purge_access_log` deletes rows past their retention.
+    """
+
+    at = models.DateTimeField("le", default=timezone.now, db_index=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="utilisateur",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Vide pour une opération automatique (anonymisation).",
+    )
+    structure = models.ForeignKey(
+        "accounts.Organisation",
+        verbose_name="structure de l'utilisateur",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField("action", max_length=20, choices=AccessAction.choices)
+    household = models.ForeignKey(
+        Household,
+        verbose_name="foyer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_log",
+        help_text="Vide pour une liste : la liste ne note pas quels foyers elle montrait.",
+    )
+
+    class Meta:
+        verbose_name = "accès aux données d'un foyer"
+        verbose_name_plural = "journal des accès aux données des foyers"
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=AccessAction.values), name="access_log_action_known"),
+            models.CheckConstraint(
+                condition=Q(action=AccessAction.LIST, household__isnull=True)
+                | (~Q(action=AccessAction.LIST) & Q(household__isnull=False)),
+                name="access_log_household_unless_list",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(action=AccessAction.ANONYMISE), name="access_log_user_set"
+            ),
+        ]
+
+    def __str__(self):
+        target = f"foyer n° {self.household_id}" if self.household_id else "liste"
+        return f"{timezone.localtime(self.at):%d/%m/%Y %H:%M} — {self.get_action_display()} ({target})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Le journal des accès ne se modifie pas : une ligne écrite reste telle quelle.")
+        super().save(*args, **kwargs)

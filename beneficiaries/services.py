@@ -3,8 +3,10 @@
 import datetime
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.enums import OrganisationKind
@@ -31,6 +33,35 @@ class DuplicateSuspected(ValidationError):
         super().__init__(
             {"duplicate_reason": "Un foyer similaire existe déjà : indiquez pourquoi vous l'inscrivez quand même."}
         )
+
+
+class HouseholdChanged(ValidationError):
+    """Someone saved the household since the page was opened: nothing is written, the earlier change is kept."""
+
+    def __init__(self, current: Household):
+        self.current = current
+        when = timezone.localtime(current.updated_at)
+        super().__init__(
+            f"Quelqu'un d'autre a modifié ce foyer le {when:%d/%m/%Y à %H:%M}, après l'ouverture de cette page : "
+            "vos modifications ne sont pas enregistrées, pour ne pas effacer les siennes. Comparez avec les "
+            "informations enregistrées ci-dessous, corrigez si besoin, puis enregistrez à nouveau."
+        )
+
+
+def _check_not_anonymised(household: Household) -> None:
+    if household.anonymised_at is not None:
+        raise ValidationError(
+            f"Ce foyer a été anonymisé le {timezone.localtime(household.anonymised_at):%d/%m/%Y} (aucun contact "
+            f"pendant {settings.FILIERE['RETENTION_YEARS']} ans) : ses informations ne peuvent plus être modifiées. "
+            "Inscrivez-le à nouveau s'il revient."
+        )
+
+
+def households_record_contact(*, household_ids: Iterable[int], at=None) -> None:
+    """A contact with these households (an invitation, an answer): their retention period starts again."""
+    Household.objects.filter(pk__in=list(household_ids), anonymised_at__isnull=True).update(
+        last_activity_at=at or timezone.now()
+    )
 
 
 def _check_prescriber(by: User, structure: Organisation) -> None:
@@ -163,12 +194,20 @@ def household_register(
 
 
 @transaction.atomic
-def household_update(*, household: Household, by: User, duplicate_reason: str = "", **changes) -> Household:
-    """Correct a household's identity, address or contact; the structure and certifications never change here."""
+def household_update(
+    *, household: Household, by: User, duplicate_reason: str = "", version: int | None = None, **changes
+) -> Household:
+    """Correct a household's identity, address or contact; the structure and certifications never change here.
+
+    `version`: the household's version when the page was opened; HouseholdChanged if it was saved since.
+    """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
     household = Household.objects.select_for_update().get(pk=household.pk)
+    _check_not_anonymised(household)
+    if version is not None and household.version != version:
+        raise HouseholdChanged(household)
     new_commune = changes.get("commune", household.commune)
     if new_commune.pk != household.commune_id and not new_commune.is_active:
         raise ValidationError({"commune": outside_territory_message(new_commune.name)})
@@ -184,6 +223,10 @@ def household_update(*, household: Household, by: User, duplicate_reason: str = 
         similar = _check_duplicates(values=values, reason=duplicate_reason, exclude_pk=household.pk)
     household.last_activity_at = timezone.now()
     household.full_clean()
+    # The version moves only if nobody else moved it since we read it (a conditional UPDATE: safe on every database).
+    if not Household.objects.filter(pk=household.pk, version=household.version).update(version=F("version") + 1):
+        raise HouseholdChanged(Household.objects.get(pk=household.pk))
+    household.version += 1
     household.save()
     _record_duplicate(household=household, similar=similar, reason=duplicate_reason, by=by)
     return household
@@ -202,6 +245,7 @@ def household_certify(
     """Renew (or re-state) eligibility: always a new certification; earlier ones stay as they were."""
     on = on or timezone.localdate()
     household = Household.objects.select_for_update().select_related("commune", "structure").get(pk=household.pk)
+    _check_not_anonymised(household)
     _check_prescriber(by, household.structure)
     certified = eligibility_validate(
         commune=household.commune,

@@ -1,5 +1,6 @@
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -7,9 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from beneficiaries.access_log import access_log_record
+from beneficiaries.enums import AccessAction
 from beneficiaries.filters import HouseholdFilter
-from beneficiaries.forms import CertificationForm, HouseholdCreateForm, HouseholdForm, PeriodOverrideForm
+from beneficiaries.forms import CertificationForm, HouseholdCreateForm, HouseholdEditForm, PeriodOverrideForm
 from beneficiaries.models import Household
+from beneficiaries.retention import anonymisation_due_on
 from beneficiaries.selectors import (
     commune_choices,
     household_active_override,
@@ -19,6 +23,7 @@ from beneficiaries.selectors import (
 )
 from beneficiaries.services import (
     DuplicateSuspected,
+    HouseholdChanged,
     household_certify,
     household_register,
     household_update,
@@ -56,7 +61,23 @@ def _household_or_404(request, pk):
 
 
 def _form_context(form, **extra):
-    return {"form": form, "communes": commune_choices(), **extra}
+    return {"form": form, "communes": commune_choices(), "data_notice": settings.FILIERE["DATA_NOTICE"], **extra}
+
+
+def _anonymised_redirect(request, household):
+    messages.error(request, "Ce foyer a été anonymisé : ses informations ne peuvent plus être modifiées.")
+    return redirect(household)
+
+
+def _changed_fields(form, current: Household) -> list[tuple[str, str]]:
+    """(label, value saved by the other person) for each field where it differs from what this person typed."""
+    changed = []
+    for name in form.household_fields():
+        saved, typed = getattr(current, name), form.cleaned_data.get(name)
+        if saved != typed:
+            shown = saved.strftime("%d/%m/%Y") if hasattr(saved, "strftime") else saved
+            changed.append((form.fields[name].label, shown if shown not in (None, "") else "(vide)"))
+    return changed
 
 
 def _add_service_errors(form, error: ValidationError) -> None:
@@ -82,6 +103,7 @@ def household_list(request):
     )
     household_filter = HouseholdFilter(request.GET, queryset=queryset, user=request.user)
     page = Paginator(household_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    access_log_record(user=request.user, action=AccessAction.LIST)
     return render(request, "beneficiaries/household_list.html", {"filter": household_filter, "page": page})
 
 
@@ -106,6 +128,7 @@ def household_create(request):
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
+            access_log_record(user=request.user, action=AccessAction.REGISTER, household=household)
             messages.success(request, f"Foyer {household} inscrit et certifié éligible.")
             return redirect(household)
     qpv_commune = _qpv_commune(form.cleaned_data.get("commune")) if form.is_bound else ""
@@ -129,39 +152,66 @@ def household_detail(request, pk):
         "override_form": PeriodOverrideForm() if request.user.is_coordination else None,
         "household_invitations": household_invitations(household, request.user),
         "today": timezone.localdate(),
+        "anonymisation_due_on": None if household.is_anonymised else anonymisation_due_on(household),
+        "retention_years": settings.FILIERE["RETENTION_YEARS"],
     }
+    access_log_record(user=request.user, action=AccessAction.VIEW, household=household)
     return render(request, "beneficiaries/household_detail.html", context)
 
 
 @viewers_only
 def household_edit(request, pk):
     household = _household_or_404(request, pk)
-    form = HouseholdForm(request.POST or None, instance=household)
-    similar = []
+    if household.is_anonymised:
+        return _anonymised_redirect(request, household)
+    form = HouseholdEditForm(request.POST or None, instance=household)
+    similar, changed_meanwhile, conflict = [], [], False
+    if request.method == "GET":
+        access_log_record(user=request.user, action=AccessAction.VIEW, household=household)
     if request.method == "POST" and form.is_valid():
         try:
             household_update(
                 household=household,
                 by=request.user,
                 duplicate_reason=form.cleaned_data["duplicate_reason"],
+                version=form.cleaned_data["version"],
                 **form.household_values(),
             )
         except DuplicateSuspected as exc:
             similar = exc.similar
             if "confirm_duplicate" in request.POST:
                 form.add_error("duplicate_reason", "Indiquez pourquoi vous gardez ces informations malgré tout.")
+        except HouseholdChanged as exc:
+            # What this person typed stays on the page beside what was saved meanwhile; saving again (the form now
+            # carries the current version) is a decision taken knowing the other change.
+            conflict, changed_meanwhile = True, _changed_fields(form, exc.current)
+            form.add_error(None, exc)
+            form.data = form.data.copy()
+            form.data["version"] = exc.current.version
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
+            access_log_record(user=request.user, action=AccessAction.UPDATE, household=household)
             messages.success(request, "Les informations du foyer sont enregistrées.")
             return redirect(household)
-    context = _form_context(form, similar=similar, creating=False, household=household)
+    context = _form_context(
+        form,
+        similar=similar,
+        creating=False,
+        household=household,
+        changed_meanwhile=changed_meanwhile,
+        conflict=conflict,
+    )
     return render(request, "beneficiaries/household_form.html", context)
 
 
 @prescribers_only
 def household_renew(request, pk):
     household = _household_or_404(request, pk)
+    if household.is_anonymised:
+        return _anonymised_redirect(request, household)
+    if request.method == "GET":
+        access_log_record(user=request.user, action=AccessAction.VIEW, household=household)
     current = household_current_certification(household)
     initial = {"criteria": [criterion.value for criterion in current.criteria]} if current else {}
     form = CertificationForm(request.POST or None, initial=initial)
@@ -171,6 +221,7 @@ def household_renew(request, pk):
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
+            access_log_record(user=request.user, action=AccessAction.CERTIFY, household=household)
             expires_on = f"{certification.expires_on:%d/%m/%Y}"
             messages.success(request, f"Certification renouvelée : elle expire le {expires_on}.")
             return redirect(household)
@@ -180,6 +231,7 @@ def household_renew(request, pk):
         "current": current,
         "qpv_commune": _qpv_commune(household.commune),
         "today": timezone.localdate(),
+        "data_notice": settings.FILIERE["DATA_NOTICE"],
     }
     return render(request, "beneficiaries/certification_form.html", context)
 
@@ -195,6 +247,7 @@ def household_override(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
+            access_log_record(user=request.user, action=AccessAction.OVERRIDE, household=household)
             messages.success(request, "Dérogation enregistrée : ce foyer peut recevoir un nouveau pack.")
     else:
         messages.error(request, "Indiquez le motif de la dérogation.")

@@ -224,6 +224,7 @@ LOGGING = {
 }
 
 # --- Programme settings (one deployment per territory can change them) ---
+_RETENTION_YEARS = int(os.environ.get("FILIERE_RETENTION_YEARS", "2"))
 FILIERE = {
     "PROGRAMME_NAME": os.environ.get("FILIERE_PROGRAMME_NAME", "Filière — Numérique solidaire en Porte du Hainaut"),
     "TERRITORY_NAME": os.environ.get("FILIERE_TERRITORY_NAME", "La Porte du Hainaut"),
@@ -241,13 +242,21 @@ FILIERE = {
     "SUPPORT_CONTACT": os.environ.get(
         "FILIERE_SUPPORT_CONTACT", "ATIS, 03 27 00 00 00, du lundi au vendredi de 9 h à 17 h"
     ),
+    # The information notice given to households: read to them on the household form, printed on handover sheets.
     "DATA_NOTICE": os.environ.get(
         "FILIERE_DATA_NOTICE",
-        "Vos données (nom, commune, matériel remis) servent uniquement au suivi du programme et de la garantie. "
-        "Seules votre structure d'accompagnement et la coordination du programme y ont accès ; elles sont "
-        "conservées le temps du programme puis effacées. Vous pouvez les consulter, les faire corriger ou demander "
-        "leur effacement auprès de votre structure.",
+        "Vos données (identité, adresse, contact, critères d'éligibilité, matériel remis) servent uniquement au "
+        "programme : vérifier votre droit, vous inviter, préparer votre fiche de remise, suivre la garantie. Seules "
+        "votre structure et la coordination du programme les voient ; partenaires et reconditionneur ne voient "
+        f"jamais vos critères. Sans contact pendant {_RETENTION_YEARS} ans, elles sont effacées. Pour les consulter, "
+        "les corriger ou les effacer : votre structure ou la coordination du programme ; réclamation : CNIL "
+        "(cnil.fr).",
     ),
+    # Personal data (beneficiaries.retention, beneficiaries.access_log): households without contact for this many
+    # years are anonymised (`anonymise_households`); access-log rows are deleted after this many months
+    # (`purge_access_log`).
+    "RETENTION_YEARS": _RETENTION_YEARS,
+    "ACCESS_LOG_RETENTION_MONTHS": int(os.environ.get("FILIERE_ACCESS_LOG_RETENTION_MONTHS", "12")),
     # Public donor form: address donors write to, public address of the site for links in e-mails (else the
     # request's), the request header holding the client address, and offers accepted per address per hour.
     "DONOR_CONTACT_EMAIL": os.environ.get("FILIERE_DONOR_CONTACT_EMAIL", DEFAULT_FROM_EMAIL),

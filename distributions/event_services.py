@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from beneficiaries.models import Household
-from beneficiaries.services import household_mark_equipped
+from beneficiaries.services import household_mark_equipped, households_record_contact
 from distributions.enums import PackStatus
 from distributions.event_enums import (
     OPEN_EVENT_STATUSES,
@@ -218,7 +218,7 @@ def households_invite(
     if len(ids) > free:
         raise ValidationError(
             f"Il reste {max(free, 0)} place{'s' if free > 1 else ''} sur {event.capacity} : vous avez coché "
-            f"{len(ids)} foyers."
+            f"{len(ids)} foyer{'s' if len(ids) > 1 else ''}."
         )
     found = {household.pk: household for household in households_annotated_for_event(event).filter(pk__in=ids)}
     refusals = []
@@ -253,6 +253,7 @@ def households_invite(
         raise ValidationError(
             "Un des foyers vient d'être invité à un autre événement : rechargez la page et recommencez."
         ) from error
+    households_record_contact(household_ids=ids)
     return invitations
 
 
@@ -381,6 +382,7 @@ def invitation_respond(*, invitation: Invitation, by: User, coming: bool) -> Inv
         raise ValidationError(
             f"{invitation.household} est « {_status_label(invitation.status)} » : sa réponse ne change plus."
         )
+    households_record_contact(household_ids=[invitation.household_id])
     if coming:
         if invitation.status == InvitationStatus.CONFIRMED:
             return invitation

@@ -1,5 +1,7 @@
 """Forms of the technicians' admin: item edit form, audit checklist, recycling and WEEE shipment confirmations."""
 
+import datetime
+
 from django import forms
 from django.utils import timezone
 
@@ -10,7 +12,13 @@ RECYCLED_REQUIRED = ("weight_kg", "recycling_reason", "weee_category")
 
 
 class ItemAdminForm(forms.ModelForm):
-    """Status never moves here (services only); a recycled item keeps the data its constraint demands."""
+    """Status never moves here (services only); a recycled item keeps the data its constraint demands.
+
+    `loaded_version` carries the item's `updated_at` when the page was opened: if someone saved the item since
+    (this page, a status button, a snapshot), the save is refused and the earlier change kept.
+    """
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Item
@@ -37,8 +45,35 @@ class ItemAdminForm(forms.ModelForm):
         if self.instance.pk is None and "asset_tag" in self.fields:
             self.fields["asset_tag"].required = False
             self.fields["asset_tag"].help_text = "Laisser vide : une étiquette est attribuée automatiquement."
+        if self.instance.pk is not None:
+            self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
+
+    def _check_not_changed_since_loaded(self) -> None:
+        loaded = self.cleaned_data.get("loaded_version")
+        if self.instance.pk is None or not loaded:
+            return
+        # Locked until the admin's transaction ends: nobody saves the item between this check and our save.
+        current = Item.objects.select_for_update().filter(pk=self.instance.pk).values_list("updated_at", flat=True)
+        current = current.first()
+        try:
+            unchanged = current is not None and datetime.datetime.fromisoformat(loaded) == current
+        except ValueError:
+            unchanged = False
+        if unchanged:
+            return
+        when = f" le {timezone.localtime(current):%d/%m/%Y à %H:%M}" if current else ""
+        # Saving again from this page (now carrying the current version) is a decision taken knowing it.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("loaded_version")] = current.isoformat() if current else ""
+        raise forms.ValidationError(
+            f"Quelqu'un d'autre a enregistré ce matériel{when}, après l'ouverture de cette page : vos modifications "
+            "ne sont pas enregistrées, pour ne pas effacer les siennes. Les valeurs affichées sont les vôtres ; "
+            "ouvrez le matériel dans un autre onglet pour voir celles enregistrées, puis enregistrez à nouveau "
+            "si les vôtres doivent les remplacer."
+        )
 
     def clean(self):
+        self._check_not_changed_since_loaded()
         cleaned = super().clean()
         if self.instance.pk is not None and self.instance.status == ItemStatus.RECYCLED:
             for name in RECYCLED_REQUIRED:

@@ -1,0 +1,233 @@
+"""The access log: who saw or changed which household, when — ids only, append-only, purged after 12 months."""
+
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import DatabaseError, transaction
+from django.urls import reverse
+
+from beneficiaries.enums import AccessAction
+from beneficiaries.models import Household, HouseholdAccessLog
+from tests.factories import HouseholdFactory, UserFactory
+
+PARIS = datetime.timezone(datetime.timedelta(hours=1))
+
+
+def _rows():
+    return list(
+        HouseholdAccessLog.objects.order_by("id").values_list("user_id", "structure_id", "action", "household_id")
+    )
+
+
+@pytest.fixture
+def household(structure_a, prescriber_a):
+    return HouseholdFactory(
+        structure=structure_a,
+        created_by=prescriber_a,
+        certified=True,
+        last_name="Lemaire",
+        first_name="Sandrine",
+        phone="06 12 34 56 78",
+    )
+
+
+def test_opening_a_household_writes_who_which_structure_what_and_which_household(client, prescriber_a, household):
+    client.force_login(prescriber_a)
+
+    client.get(reverse("beneficiaries:detail", args=[household.pk]))
+
+    assert _rows() == [(prescriber_a.pk, prescriber_a.organisation_id, AccessAction.VIEW, household.pk)]
+    assert HouseholdAccessLog.objects.get().at is not None
+
+
+def test_a_log_row_holds_no_name_contact_nor_criterion(client, prescriber_a, household):
+    client.force_login(prescriber_a)
+    client.get(reverse("beneficiaries:detail", args=[household.pk]))
+
+    values = HouseholdAccessLog.objects.values().get()
+
+    assert set(values) == {"id", "at", "user_id", "structure_id", "action", "household_id"}
+    text = " ".join(str(value) for value in values.values()).lower()
+    for personal in ["lemaire", "sandrine", "06 12", "rsa", "jaurès"]:
+        assert personal not in text
+
+
+def test_the_list_writes_one_row_without_household_ids(client, prescriber_a, household):
+    HouseholdFactory.create_batch(3, structure=household.structure, created_by=prescriber_a)
+    client.force_login(prescriber_a)
+
+    client.get(reverse("beneficiaries:list"), {"q": "Lemaire"})
+
+    assert _rows() == [(prescriber_a.pk, prescriber_a.organisation_id, AccessAction.LIST, None)]
+
+
+def test_every_change_from_the_pages_is_logged_with_its_action(client, prescriber_a, coordinator, household):
+    client.force_login(prescriber_a)
+    edit = reverse("beneficiaries:edit", args=[household.pk])
+    renew = reverse("beneficiaries:renew", args=[household.pk])
+
+    client.get(edit)
+    data = {
+        "last_name": "Lemaire",
+        "first_name": "Sandrine",
+        "birth_date": "1980-05-17",
+        "address": "3 rue Neuve",
+        "commune": "Raismes",
+        "size": "3",
+        "version": str(household.version),
+    }
+    assert client.post(edit, data).status_code == 302
+    client.get(renew)
+    assert client.post(renew, {"criteria": ["aah"], "proof_seen": "on", "data_notice_given": "on"}).status_code == 302
+
+    actions = [row[2] for row in _rows()]
+    assert actions == [
+        AccessAction.VIEW,  # the edit form shows the data
+        AccessAction.UPDATE,
+        AccessAction.VIEW,  # the renewal form shows the criteria
+        AccessAction.CERTIFY,
+    ]
+    assert {row[3] for row in _rows()} == {household.pk}
+
+
+def test_registering_a_household_is_logged(client, prescriber_a):
+    client.force_login(prescriber_a)
+    data = {
+        "last_name": "Durand",
+        "first_name": "Léa",
+        "birth_date": "1990-04-12",
+        "address": "12 rue Jean Jaurès",
+        "commune": "Raismes",
+        "size": "2",
+        "criteria": ["rsa"],
+        "proof_seen": "on",
+        "data_notice_given": "on",
+    }
+
+    client.post(reverse("beneficiaries:create"), data)
+
+    assert _rows() == [
+        (prescriber_a.pk, prescriber_a.organisation_id, AccessAction.REGISTER, Household.objects.get().pk)
+    ]
+
+
+def test_a_refused_change_is_not_logged_as_a_change(client, prescriber_a, household):
+    client.force_login(prescriber_a)
+
+    client.post(reverse("beneficiaries:edit", args=[household.pk]), {"last_name": ""})
+
+    assert AccessAction.UPDATE not in [row[2] for row in _rows()]
+
+
+def test_another_structures_household_is_a_404_and_nothing_is_logged(client, prescriber_b, household):
+    client.force_login(prescriber_b)
+
+    for name in ["detail", "edit", "renew"]:
+        assert client.get(reverse(f"beneficiaries:{name}", args=[household.pk])).status_code == 404
+
+    assert _rows() == []
+
+
+def test_a_row_cannot_be_changed_by_the_app(client, prescriber_a, household):
+    client.force_login(prescriber_a)
+    client.get(reverse("beneficiaries:detail", args=[household.pk]))
+    entry = HouseholdAccessLog.objects.get()
+
+    entry.action = AccessAction.UPDATE
+    with pytest.raises(ValueError, match="ne se modifie pas"):
+        entry.save()
+
+    assert HouseholdAccessLog.objects.get().action == AccessAction.VIEW
+
+
+def test_the_database_refuses_to_update_a_row(client, prescriber_a, household):
+    """Even an UPDATE that bypasses the model (shell, SQL) is refused: a trigger on both databases."""
+    client.force_login(prescriber_a)
+    client.get(reverse("beneficiaries:detail", args=[household.pk]))
+
+    with pytest.raises(DatabaseError, match="ne se modifie pas"), transaction.atomic():
+        HouseholdAccessLog.objects.update(household=None, action=AccessAction.LIST)
+
+    assert _rows() == [(prescriber_a.pk, prescriber_a.organisation_id, AccessAction.VIEW, household.pk)]
+
+
+# --- the admin ---
+
+
+def test_coordination_reads_the_log_in_the_admin_but_cannot_add_change_or_delete(client, coordinator, household):
+    HouseholdAccessLog.objects.create(user=coordinator, action=AccessAction.VIEW, household=household)
+    entry = HouseholdAccessLog.objects.get()
+    client.force_login(coordinator)
+
+    listing = client.get(reverse("admin:beneficiaries_householdaccesslog_changelist"))
+    page = client.get(reverse("admin:beneficiaries_householdaccesslog_change", args=[entry.pk]))
+    add = client.get(reverse("admin:beneficiaries_householdaccesslog_add"))
+    delete = client.post(reverse("admin:beneficiaries_householdaccesslog_delete", args=[entry.pk]), {"post": "yes"})
+    change = client.post(reverse("admin:beneficiaries_householdaccesslog_change", args=[entry.pk]), {"action": "list"})
+
+    assert listing.status_code == 200
+    assert f"n° {household.pk}" in listing.content.decode()
+    assert "Lefèvre" not in listing.content.decode() and household.last_name not in listing.content.decode()
+    assert page.status_code == 200
+    assert (add.status_code, delete.status_code, change.status_code) == (403, 403, 403)
+    assert _rows() == [(coordinator.pk, None, AccessAction.VIEW, household.pk)]
+
+
+def test_technicians_cannot_read_the_log(client):
+    client.force_login(UserFactory(technician=True))
+
+    response = client.get(reverse("admin:beneficiaries_householdaccesslog_changelist"))
+
+    assert response.status_code == 403
+
+
+def test_household_pages_of_the_admin_are_logged_too(client, coordinator, household):
+    client.force_login(coordinator)
+    certification = household.certifications.get()
+
+    client.get(reverse("admin:beneficiaries_household_changelist"))
+    client.get(reverse("admin:beneficiaries_household_change", args=[household.pk]))
+    client.get(reverse("admin:beneficiaries_certification_change", args=[certification.pk]))
+
+    assert [(row[2], row[3]) for row in _rows()] == [
+        (AccessAction.LIST, None),
+        (AccessAction.VIEW, household.pk),
+        (AccessAction.VIEW, household.pk),
+    ]
+
+
+# --- purge after 12 months ---
+
+
+def _entry_at(moment, household, user):
+    with time_machine.travel(moment, tick=False):
+        HouseholdAccessLog.objects.create(user=user, action=AccessAction.VIEW, household=household)
+
+
+def test_purge_deletes_rows_older_than_twelve_months_only(household, prescriber_a):
+    _entry_at(datetime.datetime(2025, 3, 13, 23, 59, tzinfo=PARIS), household, prescriber_a)  # 12 months + 1 min
+    _entry_at(datetime.datetime(2025, 3, 14, 0, 1, tzinfo=PARIS), household, prescriber_a)  # just inside
+    _entry_at(datetime.datetime(2026, 1, 5, 10, 0, tzinfo=PARIS), household, prescriber_a)
+    out = io.StringIO()
+
+    with time_machine.travel(datetime.datetime(2026, 3, 14, 0, 0, tzinfo=PARIS), tick=False):
+        call_command("purge_access_log", stdout=out)
+
+    kept = sorted(entry.at.astimezone(PARIS).date() for entry in HouseholdAccessLog.objects.all())
+    assert kept == [datetime.date(2025, 3, 14), datetime.date(2026, 1, 5)]
+    assert "1 ligne du journal des accès de plus de 12 mois" in out.getvalue()
+
+
+def test_purge_dry_run_counts_and_deletes_nothing(household, prescriber_a):
+    _entry_at(datetime.datetime(2024, 1, 1, 12, 0, tzinfo=PARIS), household, prescriber_a)
+    _entry_at(datetime.datetime(2024, 2, 1, 12, 0, tzinfo=PARIS), household, prescriber_a)
+    out = io.StringIO()
+
+    with time_machine.travel(datetime.datetime(2026, 3, 14, 12, 0, tzinfo=PARIS), tick=False):
+        call_command("purge_access_log", "--dry-run", stdout=out)
+
+    assert HouseholdAccessLog.objects.count() == 2
+    assert "Simulation : 2 lignes" in out.getvalue()
