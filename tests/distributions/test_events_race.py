@@ -12,6 +12,7 @@ from distributions.enums import PackStatus
 from distributions.event_models import Invitation
 from distributions.event_services import (
     event_allocate_packs,
+    households_invite,
     invitation_allocate_pack,
     invitation_check_in,
     invitation_hand_over,
@@ -21,7 +22,7 @@ from distributions.services import pack_dissolve
 from equipment.enums import ItemStatus
 from equipment.models import StatusChange
 from tests.distributions.events_helpers import complete_pack, invitation_with_pack
-from tests.factories import EventFactory, InvitationFactory, UserFactory
+from tests.factories import EventFactory, HouseholdFactory, InvitationFactory, UserFactory
 
 ROUNDS = 20
 
@@ -146,3 +147,20 @@ def test_a_double_submitted_handover_is_recorded_once():
         assert sorted(result.already_recorded for result in results) == [False, True], results
         distributed = StatusChange.objects.filter(item__packs=invitation.pack, to_status=ItemStatus.DISTRIBUTED)
         assert distributed.count() == 5
+
+
+def test_two_coordinators_inviting_for_the_last_place_never_overfill_the_event():
+    first, second = UserFactory(coordination=True), UserFactory(coordination=True)
+    for _ in range(ROUNDS // 2):
+        event = EventFactory(capacity=1)
+        a, b = HouseholdFactory(certified=True), HouseholdFactory(certified=True)
+
+        results = _race(
+            lambda event=event, a=a: households_invite(event=event, households=[a], by=first),
+            lambda event=event, b=b: households_invite(event=event, households=[b], by=second),
+        )
+
+        refused = [result for result in results if isinstance(result, ValidationError)]
+        assert len(refused) == 1, results
+        assert refused[0].messages == ["Il reste 0 place sur 1 : vous avez coché 1 foyer."]
+        assert event.invitations.count() == 1
