@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from distributions.enums import EDITABLE_PACK_STATUSES, LIVE_PACK_STATUSES, PackStatus
-from distributions.models import Pack, PackItem, PackTemplate
+from distributions.models import Invitation, Pack, PackItem, PackTemplate
 from distributions.selectors import composition_matches, pack_composition, pack_missing_text
 from equipment.enums import ItemStatus
 from equipment.models import Item
@@ -156,6 +156,12 @@ def pack_dissolve(*, pack: Pack, by=None) -> Pack:
     if pack.status not in LIVE_PACK_STATUSES:
         raise ValidationError(
             f"Le pack {pack.reference} est « {_status_label(pack.status)} » : il ne peut plus être défait."
+        )
+    holder = Invitation.objects.seated().filter(pack=pack).select_related("event").first()
+    if holder is not None:
+        raise ValidationError(
+            f"Le pack {pack.reference} est attribué à un foyer invité à « {holder.event.title} » : retirez-le "
+            "d'abord de l'invitation (ou remettez-le en stock) avant de le défaire."
         )
     for item in _locked_items(pack):
         if item.status == ItemStatus.RESERVED:

@@ -29,7 +29,7 @@ from distributions.event_services import (
     invitation_respond,
     invitation_withdraw,
 )
-from distributions.services import pack_create
+from distributions.services import pack_create, pack_dissolve
 from equipment.enums import ItemStatus
 from equipment.models import StatusChange
 from tests.distributions.events_helpers import complete_pack, hand_over, invitation_with_pack
@@ -569,3 +569,16 @@ def test_an_event_that_handed_packs_over_cannot_be_cancelled(coordinator):
 
     with pytest.raises(ValidationError, match="ne peut plus être annulé"):
         event_cancel(event=invitation.event, by=coordinator)
+
+
+def test_a_pack_promised_to_an_invited_household_cannot_be_dissolved():
+    coordinator = UserFactory(coordination=True)
+    invitation = invitation_with_pack(coordinator)
+    pack = invitation.pack
+
+    with pytest.raises(ValidationError, match="attribué à un foyer invité"):
+        pack_dissolve(pack=pack, by=coordinator)
+
+    pack.refresh_from_db()
+    assert pack.status == PackStatus.ALLOCATED
+    assert set(pack.items.values_list("status", flat=True)) == {ItemStatus.RESERVED}
