@@ -19,16 +19,16 @@ from equipment.services import BulkOutcome, items_transition_bulk, weee_shipment
 
 S = ItemStatus
 
-# Every edge of ALLOWED_TRANSITIONS but recycling, as the technicians name it: (action name, from, to, label).
+# The workshop's edges of ALLOWED_TRANSITIONS, as the technicians name them: (action name, from, to, label).
 TRANSITION_ACTIONS = [
     ("start_audit", S.RECEIVED, S.IN_AUDIT, "Passer en audit"),
     ("refurbish", S.IN_AUDIT, S.REFURBISHED, "Marquer reconditionné"),
     ("back_to_audit", S.REFURBISHED, S.IN_AUDIT, "Renvoyer en audit"),
-    ("reserve", S.REFURBISHED, S.RESERVED, "Réserver"),
-    ("back_to_stock", S.RESERVED, S.REFURBISHED, "Remettre en stock"),
-    ("distribute", S.RESERVED, S.DISTRIBUTED, "Marquer distribué"),
     ("returned", S.DISTRIBUTED, S.IN_AUDIT, "Retour d'un foyer : repasser en audit"),
 ]
+# Reserving, releasing and handing over follow a pack and a household: only the pack and event services
+# (distributions) make these moves, so an item is never « réservé » without a pack nor « distribué » without a foyer.
+DISTRIBUTION_EDGES = frozenset({(S.REFURBISHED, S.RESERVED), (S.RESERVED, S.REFURBISHED), (S.RESERVED, S.DISTRIBUTED)})
 RECYCLE_LABEL = "Recycler (DEEE)…"
 
 
@@ -196,6 +196,13 @@ class ItemStatusActionsMixin:
             response = self.recycle_response(request, [item], single=True)
             return response or HttpResponseRedirect(change_url)
         if request.method != "POST":
+            return HttpResponseRedirect(change_url)
+        if (item.status, to_status) in DISTRIBUTION_EDGES:
+            messages.error(
+                request,
+                f"{item.asset_tag} : « {status_label(to_status)} » se décide dans les packs et les distributions, "
+                "pas dans l'atelier.",
+            )
             return HttpResponseRedirect(change_url)
         outcome = items_transition_bulk(items=[item], to_status=to_status, by=request.user)
         report_outcome(request, outcome, f"Nouveau statut « {status_label(to_status)} »")

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from equipment.admin_actions import TRANSITION_ACTIONS
+from equipment.admin_actions import DISTRIBUTION_EDGES, TRANSITION_ACTIONS
 from equipment.enums import ALLOWED_TRANSITIONS, ErasureResult, ItemCategory, ItemStatus
 from equipment.models import Audit, ErasureRecord, Item, StatusChange
 from tests.factories import (
@@ -179,8 +179,8 @@ def _run_action(client, action, items, **extra):
     return client.post(CHANGELIST, data)
 
 
-def test_bulk_actions_cover_every_allowed_transition():
-    edges = {(frm, to) for _name, frm, to, _label in TRANSITION_ACTIONS}
+def test_bulk_actions_and_distribution_services_cover_every_allowed_transition():
+    edges = {(frm, to) for _name, frm, to, _label in TRANSITION_ACTIONS} | DISTRIBUTION_EDGES
     edges |= {
         (frm, ItemStatus.RECYCLED) for frm, targets in ALLOWED_TRANSITIONS.items() if ItemStatus.RECYCLED in targets
     }
@@ -326,6 +326,16 @@ def test_transition_button_for_a_forbidden_move_is_refused_in_french(tech_client
     assert any("interdit" in text for text in _messages(response))
     item.refresh_from_db()
     assert item.status == ItemStatus.RECEIVED
+
+
+def test_reserving_or_handing_over_is_left_to_packs_and_events(tech_client):
+    item = ItemFactory(reserved=True)
+
+    response = tech_client.post(reverse("admin:equipment_item_transition", args=[item.pk, ItemStatus.DISTRIBUTED]))
+
+    assert any("packs et les distributions" in text for text in _messages(response))
+    item.refresh_from_db()
+    assert item.status == ItemStatus.RESERVED
 
 
 def test_unknown_status_in_transition_url_is_a_404(tech_client):
