@@ -223,3 +223,15 @@ def test_only_coordination_may_reset_a_second_factor(client, role):
     response = client.post(url)
     assert response.status_code in {302, 403}
     assert TOTPDevice.objects.filter(user=member).exists()
+
+
+def test_no_one_reads_secret_keys_in_the_admin(client):
+    superuser = UserFactory(is_superuser=True, is_staff=True, organisation=None)
+    TOTPDeviceFactory(user=superuser)
+    client.force_login(superuser)
+    from tests.two_factor import second_factor_login
+
+    second_factor_login(client, superuser)
+    assert client.get("/admin/").status_code == 200
+    assert "otp_totp" not in client.get("/admin/").content.decode()
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
