@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test quality bench serve backup restore clean venv
+.PHONY: run test quality bench serve loadtest worker backup restore clean venv
 
 $(STAMP): requirements.txt
 	@PYTHON=$$(scripts/find-python) || exit 1; \
@@ -39,6 +39,26 @@ quality: $(STAMP)
 	SECRET_KEY=quality-check-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=filiere.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) scripts/audit-dependencies
+
+# Benchmarks on PostgreSQL (DATABASE_URL, default: a dedicated filiere_bench database, dropped and re-created):
+# generated volume, every case of issue 8 against its floor; table printed, JSON in bench/results/latest.json.
+# BENCH_MILLION=1 adds the 1,000,000-item count case. Not part of `make test`.
+bench: $(STAMP)
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/filiere_bench} $(PY) bench/run.py
+
+# Production serving: gunicorn (config/gunicorn.conf.py), WhiteNoise, PostgreSQL, DEBUG off.
+serve: $(STAMP)
+	scripts/serve
+
+# Task worker for background jobs (big exports, an event's PDFs): run beside `make serve`.
+worker: $(STAMP)
+	SECRET_KEY=$${SECRET_KEY:-$$(cat .secret-key-local 2>/dev/null)} \
+		DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/filiere} $(PY) manage.py db_worker
+
+# Load test on the loopback (wrk, bounded in time): household list page vs a bare view, same gunicorn set-up.
+loadtest: $(STAMP)
+	@command -v wrk >/dev/null || { echo "Installation de wrk (paquet Debian)…"; apt-get update -qq && apt-get install -y -qq wrk; }
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/filiere_bench} $(PY) bench/loadtest.py
 
 backup:
 	scripts/backup $(FILE)

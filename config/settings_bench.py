@@ -23,3 +23,6 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# `make loadtest` also serves the bare view with no middleware at all: the floor of the middleware case.
+if os.environ.get("BENCH_MIDDLEWARE") == "none":
+    MIDDLEWARE = []

@@ -1,6 +1,8 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
+from donations.models import Donation
 from equipment.enums import ItemCategory, ItemStatus
 from equipment.models import Item
 
@@ -11,6 +13,9 @@ class ItemFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label="Catégorie", choices=ItemCategory.choices, empty_label="Toutes")
     received_after = django_filters.DateFilter(label="Reçu à partir du", field_name="received_on", lookup_expr="gte")
     received_before = django_filters.DateFilter(label="Reçu jusqu'au", field_name="received_on", lookup_expr="lte")
+    # Reached from a donation's page (« Voir les matériels de ce don »): kept across searches, never a <select> of
+    # every donation (thousands of options, one query each for its donor's name).
+    donation = django_filters.ModelChoiceFilter(queryset=Donation.objects.all(), widget=forms.HiddenInput)
 
     class Meta:
         model = Item

@@ -51,5 +51,6 @@ def test_item_list_says_how_many_and_links_the_last_page(client, items):
     response = client.get(reverse("equipment:list"))
     assert "23 matériels" in response.content.decode()
     assert "Dernière" not in response.content.decode()  # one page of 50: no pagination at all
+    assert f'href="{items[0].get_absolute_url()}"' in response.content.decode()
     page = client.get(reverse("equipment:list"), {"page": "1", "category": "screen"})
     assert page.status_code == 200
