@@ -1,6 +1,7 @@
 """What every snapshot format shares: the parsed result, the error, JSON loading and value cleaning."""
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -94,7 +95,41 @@ def load(raw: bytes | str | dict) -> dict:
             f"Le fichier contient {found.get(type(document), 'une valeur')} JSON, pas un rapport matériel "
             "(un objet JSON avec « device » ou « data » est attendu)."
         )
+    if message := _unstorable(document):
+        raise SnapshotError(message)
     return document
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_MAX_DEPTH = 200
+
+
+def _unstorable(document: dict) -> str | None:
+    """Why the database could not store this document as it is (found by the hypothesis tests), or None.
+
+    PostgreSQL refuses NUL characters and lone UTF-16 halves (« \\ud800 ») in text and JSON, and NaN or
+    Infinity in JSON; a Workbench never writes them. Walked without recursion: a deep document is refused too.
+    """
+    stack = [(document, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            return "Le fichier JSON est imbriqué trop profondément pour être un rapport."
+        if isinstance(value, dict):
+            for key, child in value.items():
+                stack.append((key, depth + 1))
+                stack.append((child, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((child, depth + 1) for child in value)
+        elif isinstance(value, str):
+            if "\x00" in value or _SURROGATES.search(value):
+                return (
+                    "Le rapport contient des caractères invalides (caractère nul ou Unicode incomplet) : ce n'est "
+                    "pas un fichier intact du Workbench."
+                )
+        elif isinstance(value, float) and not math.isfinite(value):
+            return "Le rapport contient un nombre invalide (NaN ou Infinity) : ce n'est pas du JSON standard."
+    return None
 
 
 # Values that BIOSes and tools print when they know nothing.
