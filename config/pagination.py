@@ -53,8 +53,10 @@ def is_unfiltered(queryset: QuerySet) -> bool:
 class LargeTablePaginator(Paginator):
     """A Paginator whose count and last pages stay cheap on big tables (see the module docstring)."""
 
-    def __init__(self, object_list, per_page, *, exact_limit: int = DEFAULT_EXACT_LIMIT, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
+    def __init__(
+        self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, exact_limit=DEFAULT_EXACT_LIMIT
+    ):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
         self.exact_limit = exact_limit
         self._count_kind = "exact"
 
