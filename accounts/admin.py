@@ -9,6 +9,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
+    filter_horizontal = ["communes_served"]
 
 
 @admin.register(User)

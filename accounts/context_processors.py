@@ -11,6 +11,7 @@ def _nav_entries(request):
         entries += [("Matériel", reverse("equipment:list")), ("Dons", reverse("donations:list"))]
     if user.is_coordination or user.is_prescriber:
         entries.append(("Foyers", reverse("beneficiaries:list")))
+    if user.is_coordination or user.is_prescriber or user.is_technician:
         entries.append(("Tableau de bord", reverse("dashboard:index")))
     if user.is_coordination or user.is_prescriber or user.is_partner:
         entries.append(("Distributions", reverse("distributions:list")))

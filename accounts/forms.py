@@ -3,9 +3,11 @@ from django.conf import settings
 from django.contrib.auth import check_password_with_timing_attack_mitigation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Organisation, User
+from beneficiaries.models import Commune
 from donations.offer_ratelimit import client_address
 from security.lockout import login_lock
 
@@ -62,7 +64,7 @@ class LoginForm(AuthenticationForm):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name", "kind", "address", "phone", "email", "opening_hours"]
+        fields = ["name", "kind", "address", "phone", "email", "opening_hours", "communes_served"]
         labels = {
             "name": "Nom",
             "kind": "Type",
@@ -70,18 +72,30 @@ class OrganisationForm(forms.ModelForm):
             "phone": "Téléphone",
             "email": "E-mail",
             "opening_hours": "Horaires d'ouverture",
+            "communes_served": "Communes desservies",
         }
         help_texts = {
             "kind": "Décide des droits de ses membres : coordination, technicien, prescripteur ou partenaire.",
             "address": "Adresse complète avec la commune : elle sera indiquée aux habitants.",
             "phone": "Numéro que les habitants peuvent appeler, par exemple 03 27 09 00 00.",
             "opening_hours": "Par exemple : du lundi au vendredi, 9 h – 12 h et 14 h – 17 h.",
+            "communes_served": "Structures prescriptrices seulement : sur la page d'accueil publique, les habitants "
+            "de ces communes verront cette structure, avec son adresse, son téléphone et ses horaires.",
         }
         widgets = {
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "communes_served": forms.CheckboxSelectMultiple,
         }
         error_messages = {"name": {"unique": "Une organisation porte déjà ce nom."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Communes that left the territory stay ticked on the structures that served them, but are not offered.
+        communes = Commune.objects.in_territory()
+        if self.instance.pk:
+            communes = Commune.objects.filter(Q(is_active=True) | Q(structures=self.instance)).distinct()
+        self.fields["communes_served"].queryset = communes
 
 
 class MemberForm(forms.Form):

@@ -21,6 +21,13 @@ class Organisation(models.Model):
     phone = models.CharField("téléphone", max_length=30, blank=True)
     email = models.EmailField("e-mail", blank=True)
     opening_hours = models.CharField("horaires d'ouverture", max_length=300, blank=True)
+    communes_served = models.ManyToManyField(
+        "beneficiaries.Commune",
+        verbose_name="communes desservies",
+        related_name="structures",
+        blank=True,
+        help_text="Les habitants de ces communes peuvent s'adresser à cette structure (page d'accueil publique).",
+    )
     is_active = models.BooleanField("active", default=True)
     created_at = models.DateTimeField("créée le", auto_now_add=True)
 

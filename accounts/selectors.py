@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 
 
@@ -15,6 +16,28 @@ def organisation_list() -> QuerySet[Organisation]:
 
 def organisation_members(organisation: Organisation) -> QuerySet[User]:
     return organisation.members.order_by("-is_active", "last_name", "first_name", "username")
+
+
+def structures_serving(commune) -> list[Organisation]:
+    """Active prescribing structures that receive the residents of a commune (public home page)."""
+    return list(
+        Organisation.objects.active()
+        .structures()
+        .filter(communes_served=commune)
+        .only("name", "address", "phone", "opening_hours")
+        .order_by("name")
+    )
+
+
+def programme_contact() -> Organisation | None:
+    """The coordination, whom residents call when no structure is listed for their commune."""
+    return (
+        Organisation.objects.active()
+        .filter(kind=OrganisationKind.COORDINATION)
+        .only("name", "address", "phone", "opening_hours")
+        .order_by("pk")
+        .first()
+    )
 
 
 def two_factor_user_ids(members) -> list[int]:

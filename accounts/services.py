@@ -5,6 +5,7 @@ point at them keep their history. A person belongs to one organisation; moving s
 """
 
 import re
+from collections.abc import Iterable
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -23,8 +24,16 @@ def _clean_text(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
-def _save_organisation(organisation: Organisation, errors: dict[str, list]) -> Organisation:
-    """Validate everything at once (each message on its field), then save."""
+def _save_organisation(
+    organisation: Organisation, errors: dict[str, list], communes_served: Iterable | None = None
+) -> Organisation:
+    """Validate everything at once (each message on its field), then save; `communes_served=None` keeps them."""
+    communes_served = None if communes_served is None else list(communes_served)
+    if communes_served and organisation.kind != OrganisationKind.STRUCTURE:
+        errors["communes_served"] = [
+            "Seule une structure prescriptrice reçoit les habitants de communes : décochez les communes "
+            "ou choisissez le type « Structure prescriptrice »."
+        ]
     existing = Organisation.objects.filter(name__iexact=organisation.name).exclude(pk=organisation.pk).first()
     if organisation.name and existing is not None:
         errors["name"] = [f"Une organisation porte déjà ce nom : « {existing.name} »."]
@@ -38,6 +47,8 @@ def _save_organisation(organisation: Organisation, errors: dict[str, list]) -> O
     if errors:
         raise ValidationError(errors)
     organisation.save()
+    if communes_served is not None:
+        organisation.communes_served.set(communes_served)
     return organisation
 
 
@@ -50,6 +61,7 @@ def organisation_create(
     phone: str = "",
     email: str = "",
     opening_hours: str = "",
+    communes_served: Iterable | None = None,
 ) -> Organisation:
     """Create an organisation (structure, partner, refurbisher or coordination)."""
     organisation = Organisation(
@@ -60,7 +72,7 @@ def organisation_create(
         email=(email or "").strip(),
         opening_hours=_clean_text(opening_hours),
     )
-    return _save_organisation(organisation, {})
+    return _save_organisation(organisation, {}, communes_served)
 
 
 @transaction.atomic
@@ -73,8 +85,10 @@ def organisation_update(
     phone: str = "",
     email: str = "",
     opening_hours: str = "",
+    communes_served: Iterable | None = None,
 ) -> Organisation:
-    """Change an organisation's name, type or contact details; the type is fixed once it has members."""
+    """Change an organisation's name, type, contact details or communes served; the type is fixed once it has
+    members."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     errors = {}
     if kind != organisation.kind and organisation.members.exists():
@@ -88,7 +102,7 @@ def organisation_update(
     organisation.phone = _clean_text(phone)
     organisation.email = (email or "").strip()
     organisation.opening_hours = _clean_text(opening_hours)
-    return _save_organisation(organisation, errors)
+    return _save_organisation(organisation, errors, communes_served)
 
 
 @transaction.atomic

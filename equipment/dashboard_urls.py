@@ -1,9 +1,10 @@
 from django.urls import path
 
-from equipment import dashboard_views
+from reports import views
 
 app_name = "dashboard"
 
 urlpatterns = [
-    path("", dashboard_views.index, name="index"),
+    path("", views.dashboard, name="index"),
+    path("<slug:figure>.csv", views.figure_csv, name="figure_csv"),
 ]

@@ -2,6 +2,7 @@
 
 from django.db.models import Count
 
+from beneficiaries.stats import households_equipped_count
 from equipment.enums import ItemCategory, ItemStatus
 from equipment.models import Item
 
@@ -29,6 +30,6 @@ def bilan_for_year(year: int) -> dict:
         "refurbished": sum(by_status.get(status, 0) for status in REFURBISHED_OR_LATER),
         "recycled": by_status.get(ItemStatus.RECYCLED, 0),
         "distributed": by_status.get(ItemStatus.DISTRIBUTED, 0),
-        # Households arrive with the beneficiaries app (issue #3/#4).
-        "households_equipped": 0,
+        # Households handed a pack during the year (definition in beneficiaries.stats), whenever their items came in.
+        "households_equipped": households_equipped_count(year),
     }

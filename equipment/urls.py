@@ -1,12 +1,13 @@
 from django.urls import path
 
-from equipment import label_views, scan_views, views, weee_views
+from equipment import export_views, label_views, scan_views, views, weee_views
 from equipment.imports import views as import_views
 
 app_name = "equipment"
 
 urlpatterns = [
     path("", views.item_list, name="list"),
+    path("export.csv", export_views.item_export, name="export"),
     path("import/", import_views.item_import, name="import"),
     path("import/confirmer/", import_views.item_import_confirm, name="import_confirm"),
     path("import/modele.csv", import_views.item_import_example, name="import_example"),

@@ -1,0 +1,69 @@
+"""Who sees which figures: the year asked for, and the structure whose households the people figures count."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from accounts.models import Organisation
+
+FIRST_YEAR = 2000
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one request may see. `structure` None: the whole programme; `people` False: equipment figures only."""
+
+    year: int
+    people: bool
+    structure: Organisation | None = None
+    can_pick_structure: bool = False
+    structure_not_found: bool = False
+
+    @property
+    def structure_id(self) -> int | None:
+        return self.structure.pk if self.structure else None
+
+    @property
+    def query(self) -> str:
+        """The query string that keeps this scope on links (CSV downloads)."""
+        structure = f"&structure={self.structure.pk}" if self.can_pick_structure and self.structure else ""
+        return f"annee={self.year}{structure}"
+
+
+def year_choices() -> range:
+    current = timezone.localdate().year
+    return range(current, current - 6, -1)
+
+
+def requested_year(value: str | None) -> int:
+    """The year asked for in `?annee=`, the current year when missing or not a year."""
+    current = timezone.localdate().year
+    try:
+        year = int(value or current)
+    except ValueError:
+        return current
+    return min(max(year, FIRST_YEAR), current + 1)
+
+
+def dashboard_scope(user, params) -> Scope:
+    """Coordination sees everything and may pick a structure; a prescriber sees the households of their own
+    structure; a technician equipment figures only; anyone else nothing (403)."""
+    year = requested_year(params.get("annee"))
+    if user.is_coordination:
+        structure = None
+        picked = params.get("structure", "").strip()
+        if picked.isdigit():
+            structure = Organisation.objects.structures().filter(pk=int(picked)).first()
+        return Scope(
+            year=year,
+            people=True,
+            structure=structure,
+            can_pick_structure=True,
+            structure_not_found=bool(picked) and structure is None,
+        )
+    if user.is_prescriber and user.organisation_id:
+        return Scope(year=year, people=True, structure=user.organisation)
+    if user.is_technician:
+        return Scope(year=year, people=False)
+    raise PermissionDenied("Le tableau de bord est réservé à la coordination, aux prescripteurs et aux techniciens.")
