@@ -56,11 +56,18 @@ def _new_pseudonym() -> str:
 
 
 @transaction.atomic
-def household_anonymise(*, household: Household, now: datetime.datetime | None = None) -> bool:
-    """Anonymise one household (all or nothing); False when it was already anonymised or had a contact since."""
+def household_anonymise(
+    *, household: Household, now: datetime.datetime | None = None, on_request: bool = False
+) -> bool:
+    """Anonymise one household (all or nothing); False when it was already anonymised or had a contact since.
+
+    `on_request`: the person asked for erasure (RGPD art. 17): anonymised now, whatever the last contact.
+    """
     now = now or timezone.now()
     locked = Household.objects.select_for_update().get(pk=household.pk)
-    if locked.anonymised_at is not None or locked.last_activity_at >= retention_cutoff(now):
+    if locked.anonymised_at is not None:
+        return False
+    if not on_request and locked.last_activity_at >= retention_cutoff(now):
         return False
     locked.certifications.all().delete()
     locked.duplicate_confirmations.all().delete()

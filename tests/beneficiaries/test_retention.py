@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from beneficiaries.enums import AccessAction
@@ -231,3 +232,25 @@ def test_the_user_who_registered_it_stays_but_the_household_cannot_be_found_by_n
     assert "Aucun foyer ne correspond" in html
     assert Household.objects.get(pk=household.pk).created_by_id == household.created_by_id
     assert UserFactory._meta.model.objects.filter(pk=household.created_by_id).exists()
+
+
+def test_a_household_asking_for_erasure_is_anonymised_at_once_and_only_it():
+    household, other = HouseholdFactory.create_batch(2, certified=True)
+
+    output = _anonymise_at(_paris(2026, 6, 1, 10, 0), "--foyer", str(household.pk))
+
+    assert f"Foyer n° {household.pk} anonymisé à sa demande." in output
+    household.refresh_from_db()
+    assert household.anonymised_at is not None and household.last_name == ""
+    assert Household.objects.get(pk=other.pk).anonymised_at is None
+    again = _anonymise_at(_paris(2026, 6, 2, 10, 0), "--foyer", str(household.pk))
+    assert "déjà anonymisé le 01/06/2026" in again
+
+
+def test_erasure_of_an_unknown_household_changes_nothing():
+    household = HouseholdFactory(certified=True)
+
+    with pytest.raises(CommandError, match="introuvable"):
+        call_command("anonymise_households", "--foyer", str(household.pk), "--foyer", "999999", stdout=io.StringIO())
+
+    assert Household.objects.get(pk=household.pk).anonymised_at is None

@@ -1,10 +1,11 @@
 """python manage.py anonymise_households [--dry-run] — to run every night (see docs/readme/personal-data.md)."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from beneficiaries.retention import households_anonymise, retention_cutoff
+from beneficiaries.models import Household
+from beneficiaries.retention import household_anonymise, households_anonymise, retention_cutoff
 
 
 class Command(BaseCommand):
@@ -16,8 +17,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="compte les foyers concernés sans rien modifier")
+        parser.add_argument(
+            "--foyer",
+            type=int,
+            action="append",
+            metavar="NUMÉRO",
+            help="anonymise ce foyer tout de suite, à sa demande (droit à l'effacement), quel que soit son dernier "
+            "contact ; le numéro est celui de l'adresse de sa fiche (/foyers/NUMÉRO/). Répétable.",
+        )
 
     def handle(self, *args, dry_run, **options):
+        if options["foyer"]:
+            self._on_request(options["foyer"], dry_run)
+            return
         limit = timezone.localdate(retention_cutoff())
         years = settings.FILIERE["RETENTION_YEARS"]
         ids = households_anonymise(dry_run=dry_run)
@@ -34,3 +46,20 @@ class Command(BaseCommand):
             )
         if ids and options["verbosity"] > 1:
             self.stdout.write("Foyers n° " + ", ".join(str(pk) for pk in ids))
+
+    def _on_request(self, numbers: list[int], dry_run: bool) -> None:
+        households = {household.pk: household for household in Household.objects.filter(pk__in=numbers)}
+        missing = [str(number) for number in numbers if number not in households]
+        if missing:
+            raise CommandError(f"Foyer(s) introuvable(s) : n° {', '.join(missing)}. Rien n'a été modifié.")
+        for number in dict.fromkeys(numbers):
+            household = households[number]
+            if household.anonymised_at is not None:
+                self.stdout.write(
+                    f"Foyer n° {number} : déjà anonymisé le {timezone.localdate(household.anonymised_at):%d/%m/%Y}."
+                )
+            elif dry_run:
+                self.stdout.write(f"Simulation : le foyer n° {number} serait anonymisé. Rien n'a été modifié.")
+            else:
+                household_anonymise(household=household, on_request=True)
+                self.stdout.write(f"Foyer n° {number} anonymisé à sa demande.")
