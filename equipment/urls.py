@@ -8,6 +8,7 @@ app_name = "equipment"
 urlpatterns = [
     path("", views.item_list, name="list"),
     path("export.csv", export_views.item_export, name="export"),
+    path("export/arriere-plan/", views.item_export_background, name="export_background"),
     path("import/", import_views.item_import, name="import"),
     path("import/confirmer/", import_views.item_import_confirm, name="import_confirm"),
     path("import/modele.csv", import_views.item_import_example, name="import_example"),

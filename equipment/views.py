@@ -1,11 +1,13 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
 from config.pagination import LargeTablePaginator
 from equipment.filters import ItemFilter
 from equipment.models import Item
 from equipment.qr import item_qr_svg
+from jobs.services import job_enqueue
 
 
 @staff_required
@@ -20,6 +22,21 @@ def item_list(request):
             return redirect(exact)
     page = LargeTablePaginator(items, 50).get_page(request.GET.get("page"))
     return render(request, "equipment/item_list.html", {"filter": item_filter, "page": page})
+
+
+@require_POST
+@staff_required
+def item_export_background(request):
+    """The list's CSV export (same filters, same file as /materiel/export.csv) prepared by a task worker: for big
+    exports, the person follows it on the job's page, may leave, and downloads it when ready."""
+    query = request.POST.get("query", "")
+    job = job_enqueue(
+        kind="equipment.items_export",
+        title="Export CSV du matériel" + (" (liste filtrée)" if query else ""),
+        by=request.user,
+        params={"query": query},
+    )
+    return redirect(job)
 
 
 @staff_required

@@ -1,0 +1,161 @@
+"""Background jobs: a big export runs as a task, the person follows it on a page they may leave, then downloads."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse
+
+from equipment.models import Item
+from jobs.models import Job, JobStatus
+from jobs.services import job_enqueue
+from tests.factories import DonationFactory, ItemFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(autouse=True)
+def _media(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def technician():
+    return UserFactory(technician=True)
+
+
+def _login(client, user):
+    client.force_login(user)
+    if user.is_staff:  # staff accounts pass the second factor first
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_static.models import StaticDevice
+
+        device = StaticDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+def test_an_export_job_writes_the_filtered_items_and_offers_the_file(client, technician):
+    donation = DonationFactory()
+    ItemFactory.create_batch(3, donation=donation, category="screen")
+    ItemFactory.create_batch(2, donation=donation, desktop=True)
+    job = job_enqueue(
+        kind="equipment.items_export",
+        title="Export CSV du matériel",
+        by=technician,
+        params={"query": "category=desktop"},
+    )
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.progress_done == job.progress_total == 2
+    assert job.result_summary == "2 matériel(s) exporté(s)."
+
+    _login(client, technician)
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "Terminé" in page and "Télécharger materiel-" in page and 'http-equiv="refresh"' not in page
+    download = client.get(reverse("jobs:download", args=[job.pk]))
+    content = b"".join(download.streaming_content).decode("utf-8-sig")
+    lines = content.strip().splitlines()
+    assert lines[0].startswith("asset_tag;category;brand") and len(lines) == 3
+    assert all(";desktop;" in line for line in lines[1:])
+    assert Item.objects.count() == 5  # an export writes nothing but its file
+
+
+def test_a_running_job_page_refreshes_itself_and_says_it_may_be_left(client, technician):
+    job = Job.objects.create(kind="equipment.items_export", title="Export CSV du matériel", created_by=technician)
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, progress_done=40, progress_total=100)
+    _login(client, technician)
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert 'http-equiv="refresh"' in page and "40 sur 100 (40 %)" in page
+    assert "Vous pouvez la quitter" in page
+    assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 404
+    listing = client.get(reverse("jobs:list")).content.decode()
+    assert "Export CSV du matériel" in listing and "En cours (40 %)" in listing
+
+
+def test_someone_else_s_job_does_not_exist_for_you(client, technician):
+    job = job_enqueue(kind="equipment.items_export", title="Export", by=technician)
+    other = UserFactory(technician=True)
+    _login(client, other)
+    assert client.get(reverse("jobs:detail", args=[job.pk])).status_code == 404
+    assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 404
+    assert "Export" not in client.get(reverse("jobs:list")).content.decode().split("<h1>")[1].split("</table>")[0]
+
+
+def test_a_failing_job_shows_a_french_message_not_a_trace(client, technician, monkeypatch):
+    def boom(job):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("equipment.export_jobs.items_export_run", boom)
+    job = job_enqueue(kind="equipment.items_export", title="Export", by=technician)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "Relancez-le" in job.error
+    _login(client, technician)
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "Relancez-le" in page and "disk full" not in page
+
+
+def test_event_handover_sheets_run_as_a_job(technician):
+    from tests.distributions.events_helpers import invitation_with_pack
+
+    invitation = invitation_with_pack(UserFactory(coordination=True))
+    event = invitation.event
+    job = job_enqueue(
+        kind="distributions.handover_sheets", title="Fiches", by=technician, params={"event_id": event.pk}
+    )
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.result_file.read(5) == b"%PDF-"
+    assert job.result_summary == "1 fiche(s) de remise"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_database_backend_queues_the_job_and_the_worker_runs_it(technician, settings):
+    """The production set-up: the job waits in the database until `db_worker` (another process) takes it."""
+    ItemFactory.create_batch(3)
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        job = job_enqueue(kind="equipment.items_export", title="Export", by=technician)
+        assert Job.objects.get(pk=job.pk).status == JobStatus.QUEUED
+        from django.db import connection
+
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings_test",
+            "DATABASE_URL": _url(connection.settings_dict),
+            "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        }
+        subprocess.run(
+            [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=120,
+            capture_output=True,
+        )
+        call_command("prune_db_task_results", "--min-age-days", "0", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.progress_done == 3
+    assert job.result_file.read().decode("utf-8-sig").count("\r\n") == 4
+
+
+def _url(db: dict) -> str:
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def test_a_long_list_offers_its_export_in_the_background(client, technician, monkeypatch):
+    monkeypatch.setattr("config.pagination.LargeTablePaginator.__init__.__kwdefaults__", {"exact_limit": 2})
+    ItemFactory.create_batch(3, category="screen")
+    ItemFactory(desktop=True)
+    _login(client, technician)
+    page = client.get(reverse("equipment:list"), {"category": "screen"}).content.decode()
+    assert "Préparer l'export CSV en arrière-plan" in page
+    response = client.post(reverse("equipment:export_background"), {"query": "category=screen"})
+    job = Job.objects.get(created_by=technician)
+    assert response.url == job.get_absolute_url()
+    assert job.status == JobStatus.DONE and job.progress_total == 3
+    assert client.get(reverse("equipment:export_background")).status_code == 405
