@@ -176,6 +176,20 @@ def test_coordination_reads_the_log_in_the_admin_but_cannot_add_change_or_delete
     assert _rows() == [(coordinator.pk, None, AccessAction.VIEW, household.pk)]
 
 
+def test_coordination_finds_a_households_entries_by_its_number(client, coordinator, household):
+    other = HouseholdFactory()
+    for target in (household, other):
+        HouseholdAccessLog.objects.create(user=coordinator, action=AccessAction.VIEW, household=target)
+    client.force_login(coordinator)
+    url = reverse("admin:beneficiaries_householdaccesslog_changelist")
+
+    found = client.get(url, {"q": str(household.pk)}).content.decode()
+    typo = client.get(url, {"q": "Lemaire"})
+
+    assert f"n° {household.pk}" in found and f"n° {other.pk}<" not in found
+    assert typo.status_code == 200
+
+
 def test_technicians_cannot_read_the_log(client):
     client.force_login(UserFactory(technician=True))
 
