@@ -587,7 +587,7 @@ def items_add(count: int, *, start_id: int, now) -> None:
                 manufacturer, model, serial_number, cpu, os_installed, notes, recycling_reason, weee_category,
                 created_at, updated_at)
             SELECT n, 'PX-' || lpad(n::text, 8, '0'), (ARRAY['screen', 'desktop', 'keyboard', 'mouse'])[1 + mod(n, 4)],
-                '', (ARRAY['received', 'in_audit', 'refurbished'])[1 + mod(n, 3)], NULL, %s::date - mod(n, 2900),
+                '', (ARRAY['received', 'in_audit', 'refurbished'])[1 + mod(n, 3)], NULL, %s::date - mod(n, 2900)::int,
                 'Dell', 'P2217H', 'SX' || n, '', '', '', '', '', %s, %s
             FROM generate_series(%s::bigint, %s::bigint) AS n
             """,
