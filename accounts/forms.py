@@ -114,7 +114,8 @@ class MemberForm(forms.Form):
     password = forms.CharField(
         label="Mot de passe initial",
         strip=False,
-        help_text="Au moins 12 caractères, pas uniquement des chiffres, ni trop courant, ni proche du nom. "
+        help_text="Au moins 12 caractères mêlant majuscules, minuscules, chiffres et caractères spéciaux, ou une "
+        "phrase de passe d'au moins 20 caractères ; ni trop courant, ni proche du nom. "
         "Communiquez-le de vive voix ; la personne le change à sa première connexion.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
