@@ -38,8 +38,9 @@ def bench_database_ready() -> bool:
         return False
 
 
-def session_cookie() -> tuple[str, str]:
-    """A logged-in session of a prescriber (a structure with 1,250 households): the cookie wrk sends."""
+def session_cookies(count: int) -> list[str]:
+    """Logged-in sessions of `count` prescribers (structures of 1,250 households each): one per wrk connection,
+    as that many people browsing (one shared session would queue every request on its row's update)."""
     import django
 
     django.setup()
@@ -48,10 +49,25 @@ def session_cookie() -> tuple[str, str]:
 
     from accounts.models import User
 
-    user = User.objects.filter(username__startswith="bench-prescripteur-").order_by("username").first()
-    client = Client()
-    client.force_login(user)
-    return settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value
+    cookies = []
+    for user in User.objects.filter(username__startswith="bench-prescripteur-").order_by("username")[:count]:
+        client = Client()
+        client.force_login(user)
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}")
+    return cookies
+
+
+def rotating_cookies_script(cookies: list[str]) -> str:
+    """A wrk Lua script: each request carries the next session cookie in turn."""
+    listed = ", ".join(f'"{cookie}"' for cookie in cookies)
+    script = RESULTS.parent / "loadtest-sessions.lua"
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text(
+        f"local cookies = {{{listed}}}\nlocal n = 0\n"
+        "request = function()\n  n = n + 1\n"
+        '  return wrk.format(nil, nil, {["Cookie"] = cookies[(n % #cookies) + 1]})\nend\n'
+    )
+    return str(script)
 
 
 def wait_until_up(url: str, timeout: float = 60) -> None:
@@ -80,21 +96,11 @@ def gunicorn(env: dict):
         server.wait(timeout=30)
 
 
-def wrk(url: str, header: str | None = None) -> dict:
-    command = [
-        "wrk",
-        "-t",
-        str(min(2, CONNECTIONS)),
-        "-c",
-        str(CONNECTIONS),
-        "-d",
-        f"{DURATION}s",
-        "--timeout",
-        "10s",
-        "--latency",
-    ]
-    if header:
-        command += ["-H", header]
+def wrk(url: str, script: str | None = None) -> dict:
+    threads = str(min(2, CONNECTIONS))
+    command = ["wrk", "-t", threads, "-c", str(CONNECTIONS), "-d", f"{DURATION}s", "--timeout", "10s", "--latency"]
+    if script:
+        command += ["-s", script]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     requests = int(re.search(r"(\d+) requests in", output).group(1))
@@ -114,7 +120,7 @@ def main() -> int:
     if not bench_database_ready():
         print("Base de banc d'essai absente : génération (bench/run.py, données seulement)…")
         subprocess.run([sys.executable, "bench/run.py", "--data-only"], cwd=ROOT, check=True)
-    cookie_name, cookie_value = session_cookie()
+    sessions = rotating_cookies_script(session_cookies(CONNECTIONS))
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings_bench",
@@ -128,7 +134,7 @@ def main() -> int:
     base = f"http://{HOST}:{PORT}"
     load_before = os.getloadavg()
     with gunicorn(env):
-        households = wrk(f"{base}/foyers/", f"Cookie: {cookie_name}={cookie_value}")
+        households = wrk(f"{base}/foyers/", sessions)
         bare = wrk(f"{base}/__bench__/bare/")
     # The same bare view with no middleware at all: what the full stack costs over HTTP.
     with gunicorn({**env, "BENCH_MIDDLEWARE": "none"}):
@@ -141,7 +147,10 @@ def main() -> int:
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "setup": {
             "server": f"gunicorn, {workers} workers sync, DEBUG off, WhiteNoise, PostgreSQL",
-            "client": f"wrk, 2 threads, {CONNECTIONS} connections, {DURATION} s per URL, 127.0.0.1",
+            "client": (
+                f"wrk, 2 threads, {CONNECTIONS} connections, {DURATION} s per URL, 127.0.0.1; "
+                f"household list: {CONNECTIONS} prescribers' sessions in turn"
+            ),
             "cpus": os.cpu_count(),
             "load_average_before": load_before,
             "load_average_after": load_after,
