@@ -35,7 +35,7 @@ test: $(STAMP)
 
 quality: $(STAMP)
 	$(VENV)/bin/ruff check .
-	DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py makemigrations --check --dry-run
+	DATABASE_URL=sqlite:///:memory: DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=quality-check-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=filiere.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) scripts/audit-dependencies
