@@ -107,7 +107,7 @@ def main() -> int:
     print(cases.table(results))
     print(f"\nRésultats : {RESULTS.relative_to(ROOT)}   durée totale : {report['timings']['total_s']} s")
     failed = [row for row in results if row.get("passed") is False]
-    print(f"{len(results) - len(failed)} cas sans échec, {len(failed)} en échec (voir docs/readme/performance.md)")
+    print(f"{len(results) - len(failed)} cas sans échec, {len(failed)} en échec (voir docs/guides/performance.md)")
     return 0
 
 

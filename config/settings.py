@@ -112,7 +112,7 @@ DATABASES = {
 # runs in 10 ms). Off for Filière's connections; the server's own setting is left alone.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-# Reports may read from a PostgreSQL streaming replica (docs/readme/scaling.md): DATABASE_REPLICA_URL.
+# Reports may read from a PostgreSQL streaming replica (docs/guides/scaling.md): DATABASE_REPLICA_URL.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0"))
@@ -156,7 +156,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Uploaded and generated files: the local disk (MEDIA_ROOT), or S3-compatible object storage shared by every
-    # app server and worker when AWS_STORAGE_BUCKET_NAME is set (django-storages; see docs/readme/scaling.md).
+    # app server and worker when AWS_STORAGE_BUCKET_NAME is set (django-storages; see docs/guides/scaling.md).
     "default": (
         {
             "BACKEND": "storages.backends.s3.S3Storage",

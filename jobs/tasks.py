@@ -1,6 +1,6 @@
 """The one task of Django's tasks framework behind every background job: it runs the job's registered runner.
 
-Run the worker (database backend, django-tasks-db) with `python manage.py db_worker` — see docs/readme/scaling.md.
+Run the worker (database backend, django-tasks-db) with `python manage.py db_worker` — see docs/guides/scaling.md.
 """
 
 import logging

@@ -327,7 +327,7 @@ def drive_vendor(model_name: str, family: str = "") -> tuple[str, str]:
     return _DRIVE_VENDORS.get(family_first, ""), model_name
 
 
-# NIST SP 800-88 rev. 1 category of each eReuse erasure action (see docs/readme/snapshots.md).
+# NIST SP 800-88 rev. 1 category of each eReuse erasure action (see docs/guides/snapshots.md).
 ERASE_METHODS = {
     "EraseBasic": ErasureMethod.CLEAR,  # shred: overwrite of the user-addressable area
     "EraseSectors": ErasureMethod.CLEAR,  # badblocks: overwrite + sector-by-sector verification

@@ -2,7 +2,7 @@
 
 The legacy variant (`version: "dev"`, `schema_api`) has `smart` (already a list) and lshw/hwinfo/lspci
 instead of `smartctl` and `inxi`. dmidecode's text is read by hand: the few lines needed here do not
-justify a dependency (see docs/readme/snapshots.md).
+justify a dependency (see docs/guides/snapshots.md).
 """
 
 import json

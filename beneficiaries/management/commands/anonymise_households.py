@@ -1,4 +1,4 @@
-"""python manage.py anonymise_households [--dry-run] — to run every night (see docs/readme/personal-data.md)."""
+"""python manage.py anonymise_households [--dry-run] — to run every night (see docs/guides/personal-data.md)."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
