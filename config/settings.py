@@ -124,7 +124,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (big exports, an event's PDFs, big imports): Django's tasks framework, stored in the database
 # (django-tasks-db) and run by `python manage.py db_worker` on any machine that reaches the database.
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Background jobs go through the database to `manage.py db_worker` (make worker). Under DEBUG (make run) they run
+# at once in the request, so that the demo needs no second process.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND",
+            "django.tasks.backends.immediate.ImmediateBackend" if DEBUG else "django_tasks_db.DatabaseBackend",
+        )
+    }
+}
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

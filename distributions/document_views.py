@@ -2,12 +2,15 @@
 (coordination, and a prescriber for their own households)."""
 
 from django.http import Http404
+from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
 
 from config.pdf import pdf_response
 from distributions.event_documents import checkin_list_pdf, handover_sheets_pdf, invitation_letters_pdf
 from distributions.event_enums import PENDING_STATUSES, SEAT_STATUSES, InvitationStatus
 from distributions.event_selectors import event_invitations, sheet_invitations
 from distributions.views import coordination_only, coordination_or_prescriber, event_or_404
+from jobs.services import job_enqueue
 
 
 def _filename(event, kind: str, suffix: str = "") -> str:
@@ -19,6 +22,21 @@ def handover_sheets(request, pk):
     event = event_or_404(request, pk)
     invitations = sheet_invitations(event, request.user)
     return pdf_response(handover_sheets_pdf(event, invitations), _filename(event, "fiches-de-remise"))
+
+
+@require_POST
+@coordination_only
+def handover_sheets_background(request, pk):
+    """The same PDF prepared by a task worker: a large event never holds a web worker; the coordinator follows it on
+    the job's page, may leave it, and downloads the file when ready."""
+    event = event_or_404(request, pk)
+    job = job_enqueue(
+        kind="distributions.handover_sheets",
+        title=f"Fiches de remise — {event.title} ({event.date:%d/%m/%Y})",
+        by=request.user,
+        params={"event_id": event.pk},
+    )
+    return redirect(job)
 
 
 @coordination_only

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/attribution/automatique/", views.event_allocate_auto, name="allocate_auto"),
     path("<int:pk>/accueil/", views.event_day, name="day"),
     path("<int:pk>/fiches.pdf", document_views.handover_sheets, name="sheets"),
+    path("<int:pk>/fiches/arriere-plan/", document_views.handover_sheets_background, name="sheets_background"),
     path("<int:pk>/fiches/<int:invitation_id>.pdf", document_views.handover_sheet, name="sheet"),
     path("<int:pk>/emargement.pdf", document_views.checkin_list, name="checkin_list"),
     path("<int:pk>/convocations.pdf", document_views.invitation_letters, name="letters"),

@@ -10,10 +10,13 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
+from distributions.event_models import Invitation
 from equipment.models import Item
 from jobs.models import Job, JobStatus
 from jobs.services import job_enqueue
+from tests.distributions.events_helpers import invitation_with_pack
 from tests.factories import DonationFactory, ItemFactory, UserFactory
+from tests.pdftext import pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -159,3 +162,32 @@ def test_a_long_list_offers_its_export_in_the_background(client, technician, mon
     assert response.url == job.get_absolute_url()
     assert job.status == JobStatus.DONE and job.progress_total == 3
     assert client.get(reverse("equipment:export_background")).status_code == 405
+
+
+def test_an_event_s_handover_sheets_are_prepared_in_the_background_and_downloaded(client):
+    coordinator = UserFactory(coordination=True)
+    invitation = invitation_with_pack(coordinator)
+    event = invitation.event
+    _login(client, coordinator)
+
+    response = client.post(reverse("distributions:sheets_background", args=[event.pk]))
+
+    job = Job.objects.get(kind="distributions.handover_sheets", created_by=coordinator)
+    assert response.url == job.get_absolute_url()
+    assert job.status == JobStatus.DONE and job.params == {"event_id": event.pk}
+    download = client.get(reverse("jobs:download", args=[job.pk]))
+    text = pdf_text(b"".join(download.streaming_content))
+    household = Invitation.objects.select_related("household").get(pk=invitation.pk).household
+    assert household.last_name.upper() in text.upper()
+    assert all(tag in text for tag in invitation.pack.items.values_list("asset_tag", flat=True))
+
+
+@pytest.mark.parametrize("role", ["technician", "prescriber", "partner"])
+def test_only_coordination_may_prepare_an_event_s_sheets(client, role):
+    event = invitation_with_pack(UserFactory(coordination=True)).event
+    _login(client, UserFactory(**{role: True}))
+
+    response = client.post(reverse("distributions:sheets_background", args=[event.pk]))
+
+    assert response.status_code in {403, 404}
+    assert not Job.objects.exists()
