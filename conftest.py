@@ -33,3 +33,12 @@ def pytest_collection_modifyitems(config, items):
             _gate(item, "PostgreSQL requis (contraintes, verrous) : définissez DATABASE_URL=postgres://…")
         if item.get_closest_marker("browser") and not has_chromium:
             _gate(item, f"Chromium introuvable ({CHROMIUM}) : installez le paquet Debian « chromium »")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Under CI every test must run: any skip (a `skipif` on a missing tool included) fails the run."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if IN_CI and skipped and exitstatus == 0:
+        reporter.write_line(f"Sous CI, aucun test ne doit être ignoré : {len(skipped)} ignoré(s).", red=True)
+        session.exitstatus = 1

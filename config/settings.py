@@ -1,7 +1,7 @@
 """Filière settings, read from the environment (12-factor).
 
 DATABASE_URL   default: SQLite file db.sqlite3 next to manage.py
-SECRET_KEY     required when DEBUG is off
+SECRET_KEY     required to serve when DEBUG is off
 DEBUG          "1"/"true" to enable (default: off)
 ALLOWED_HOSTS  comma-separated
 """
@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -30,9 +29,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DEBUG")
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and not env_bool("FILIERE_ALLOW_INSECURE_KEY"):
-        raise ImproperlyConfigured("SECRET_KEY doit être défini quand DEBUG est désactivé.")
+# Without a key, commands that serve nothing (makemigrations, migrate, check…) still run on a public placeholder;
+# serving refuses it when DEBUG is off (config/wsgi.py, so gunicorn and runserver) and `check --deploy` flags it.
+SECRET_KEY_MISSING = not SECRET_KEY
+if SECRET_KEY_MISSING:
     SECRET_KEY = "django-insecure-development-only-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")

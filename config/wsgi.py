@@ -1,8 +1,13 @@
-"""WSGI entry point (gunicorn config.wsgi)."""
+"""WSGI entry point (gunicorn config.wsgi; runserver goes through it too)."""
 
 import os
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
+
+if settings.SECRET_KEY_MISSING and not settings.DEBUG:
+    raise ImproperlyConfigured("SECRET_KEY doit être défini pour servir Filière quand DEBUG est désactivé.")
