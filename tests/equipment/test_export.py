@@ -80,10 +80,17 @@ def test_an_invalid_filter_goes_back_to_the_list_with_a_message(technician_clien
     assert "Export impossible, un filtre est invalide — Reçu à partir du" in response.content.decode()
 
 
-def test_only_coordination_and_technicians_export(client):
-    client.force_login(UserFactory(prescriber=True))
+@pytest.mark.parametrize("role", ["prescriber", "partner"])
+def test_only_coordination_and_technicians_export(client, role):
+    client.force_login(UserFactory(**{role: True}))
 
-    assert client.get(URL).status_code in (302, 403)
+    assert client.get(URL).status_code == 403
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
+    response = client.get(URL)
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_the_list_offers_the_export_with_its_current_filters(technician_client):
@@ -97,9 +104,14 @@ def test_the_response_starts_before_any_item_is_read(technician_client):
 
     with CaptureQueriesContext(connection) as before:
         response = technician_client.get(URL)
+    with CaptureQueriesContext(connection) as first:
+        chunks = iter(response.streaming_content)
+        head = next(chunks)
     with CaptureQueriesContext(connection) as streaming:
-        lines = [chunk.decode() for chunk in response.streaming_content]
+        rest = list(chunks)
 
-    assert not any("equipment_item" in query["sql"] for query in before.captured_queries)
+    assert not any("equipment_item" in query["sql"] for query in before.captured_queries + first.captured_queries)
+    assert head == "\ufeff".encode() + ";".join(HEADER).encode() + b"\r\n"
     assert sum("equipment_item" in query["sql"] for query in streaming.captured_queries) == 1
-    assert len(lines) == 1 + 1 + 5  # BOM, header, one chunk per row
+    assert len(rest) == 1  # rows go out in blocks of ~256 KiB, not one chunk per row
+    assert rest[0].count(b"\r\n") == 5
