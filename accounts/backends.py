@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 
@@ -31,6 +32,15 @@ class FiliereBackend(ModelBackend):
             return False
         organisation = user.organisation
         return organisation is None or organisation.is_active
+
+    def get_user(self, user_id):
+        """The signed-in user with their organisation in one query (every page reads both)."""
+        UserModel = get_user_model()
+        try:
+            user = UserModel._default_manager.select_related("organisation").get(pk=user_id)
+        except UserModel.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

@@ -8,6 +8,7 @@ PostgreSQL's own COPY, a bare view, one sheet alone.
 """
 
 import json
+import os
 import re
 import statistics
 import time
@@ -23,7 +24,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
 ROOT = Path(__file__).resolve().parent.parent
-STATE = ROOT / "bench" / "results" / "state.json"
+# One state file per bench database, so that several generated databases can live side by side.
+STATE = ROOT / "bench" / "results" / f"state-{os.environ.get('DATABASE_URL', '').rsplit('/', 1)[-1].split('?')[0]}.json"
 QUERY_LIMIT = 10
 
 

@@ -4,6 +4,7 @@
     DATABASE_URL=postgres://…/other .venv/bin/python bench/run.py
     BENCH_MILLION=0 .venv/bin/python bench/run.py    # without the 1,000,000-item count case (it takes ~1 minute)
     BENCH_KEEP=1 .venv/bin/python bench/run.py       # reuse the generated database of the previous run
+    BENCH_KEEP=1 BENCH_CASES=dashboard,csv_export .venv/bin/python bench/run.py   # only these cases
     .venv/bin/python bench/run.py --data-only        # only (re)create the volume (used by `make loadtest`)
 
 Prints a table (case, p50, p95, floor, ratio, target, pass/fail) and writes bench/results/latest.json.
@@ -23,6 +24,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_bench")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/filiere_bench")
 RESULTS = ROOT / "bench" / "results" / "latest.json"
+if os.environ.get("BENCH_CASES"):  # a partial run does not replace the full run's results
+    RESULTS = RESULTS.with_name("partial.json")
 
 
 def database_recreate(url: str) -> None:
@@ -57,7 +60,7 @@ def main() -> int:
     from bench import cases, data, fixtures
 
     timings = {"migrate_s": round(time.perf_counter() - started, 1)}
-    if keep and (ROOT / "bench" / "results" / "state.json").exists():
+    if keep and cases.STATE.exists():
         context = cases.context_load()
     else:
         step = time.perf_counter()
@@ -72,7 +75,14 @@ def main() -> int:
         return 0
 
     results = []
+    chosen = {name.strip() for name in os.environ.get("BENCH_CASES", "").split(",") if name.strip()}
+    unknown = chosen - {case.__name__ for case in cases.ALL_CASES}
+    if unknown:
+        names = ", ".join(case.__name__ for case in cases.ALL_CASES)
+        raise SystemExit(f"BENCH_CASES : cas inconnu(s) {', '.join(sorted(unknown))} (cas : {names})")
     for case in cases.ALL_CASES:
+        if chosen and case.__name__ not in chosen:
+            continue
         if case is cases.million_items and os.environ.get("BENCH_MILLION") == "0":
             results.append(cases.skipped("1 000 000 matériels : comptage", "BENCH_MILLION=0 l'a écarté"))
             continue

@@ -377,7 +377,7 @@ def test_the_queue_lists_new_offers_first_with_their_items(client, coordinator):
 def test_the_queue_reads_in_a_fixed_number_of_queries(client, coordinator, django_assert_num_queries):
     DonationOfferFactory()
     client.get("/dons/propositions/")
-    with django_assert_num_queries(11) as one:  # 10, and the second-factor device of the session
+    with django_assert_num_queries(7) as one:  # 6, and the second-factor device of the session
         client.get("/dons/propositions/")
     for _ in range(8):
         DonationOfferFactory(lines={"screen": 1, "mouse": 2, "keyboard": 3})
