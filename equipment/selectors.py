@@ -1,6 +1,9 @@
-"""Reads that compute the programme's figures."""
+"""Reads that compute the programme's figures, and the rows of the equipment list."""
 
-from django.db.models import Count
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from django.db.models import Count, F, QuerySet
 
 from beneficiaries.stats import households_equipped_count
 from equipment.enums import ItemCategory, ItemStatus
@@ -33,3 +36,30 @@ def bilan_for_year(year: int) -> dict:
         # Households handed a pack during the year (definition in beneficiaries.stats), whenever their items came in.
         "households_equipped": households_equipped_count(year),
     }
+
+
+ITEM_LIST_COLUMNS = ("asset_tag", "category", "manufacturer", "model", "serial_number", "status", "received_on")
+
+
+def item_list_values(items: QuerySet[Item]) -> QuerySet:
+    """The equipment list's columns as dicts, the donor's name joined: a page of 50 rows builds no model
+    instances (three per row with the donation and its donor), which was most of the rows' cost."""
+    return items.values(*ITEM_LIST_COLUMNS, donor_name=F("donation__donor__name"))
+
+
+def item_list_rows(rows: Iterable[dict], *, list_url: str) -> list[dict]:
+    """Each row as its cells print: labels for the codes, the date as dd/mm/yyyy, the item's link. Done here
+    once rather than by template filters in every cell. Item pages live under the list's URL (one reverse())."""
+    categories = dict(ItemCategory.choices)
+    statuses = dict(ItemStatus.choices)
+    return [
+        {
+            **row,
+            "url": f"{list_url}{quote(row['asset_tag'], safe='')}/",
+            "category_label": categories.get(row["category"], row["category"]),
+            "status_label": statuses.get(row["status"], row["status"]),
+            "received": f"{row['received_on']:%d/%m/%Y}",
+            "donor_name": row["donor_name"] or "",
+        }
+        for row in rows
+    ]

@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
@@ -7,21 +8,23 @@ from config.pagination import LargeTablePaginator
 from equipment.filters import ItemFilter
 from equipment.models import Item
 from equipment.qr import item_qr_svg
+from equipment.selectors import item_list_rows, item_list_values
 from jobs.services import job_enqueue
 
 
 @staff_required
 def item_list(request):
-    item_filter = ItemFilter(request.GET, queryset=Item.objects.select_related("donation__donor"))
+    item_filter = ItemFilter(request.GET, queryset=Item.objects.all())
     items = item_filter.qs
     query = request.GET.get("q", "").strip()
     if query:
-        exact = items.filter(asset_tag__iexact=query).first()
+        exact = items.filter(asset_tag__iexact=query).values_list("asset_tag", flat=True).first()
         if exact is not None:
             # A barcode scanner types the tag and Enter: open the item at once.
-            return redirect(exact)
-    page = LargeTablePaginator(items, 50).get_page(request.GET.get("page"))
-    return render(request, "equipment/item_list.html", {"filter": item_filter, "page": page})
+            return redirect("equipment:detail", exact)
+    page = LargeTablePaginator(item_list_values(items), 50).get_page(request.GET.get("page"))
+    rows = item_list_rows(page, list_url=reverse("equipment:list"))
+    return render(request, "equipment/item_list.html", {"filter": item_filter, "page": page, "rows": rows})
 
 
 @require_POST

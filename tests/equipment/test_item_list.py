@@ -1,0 +1,147 @@
+"""/materiel/: the technicians' equipment list — its cells, its filters (rendered without crispy-forms), its cost."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from equipment.enums import ItemStatus
+from tests.factories import DonationFactory, ItemFactory, UserFactory
+
+URL = reverse("equipment:list")
+
+
+@pytest.fixture
+def technician_client(client):
+    client.force_login(UserFactory(technician=True))
+    return client
+
+
+def rows_of(html: str) -> list[list[str]]:
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_each_row_shows_the_item_s_cells_and_links_its_page(technician_client):
+    donation = DonationFactory(donor__name="Mairie de Raismes", received_on=datetime.date(2025, 3, 14))
+    ItemFactory(
+        asset_tag="PH 07A",
+        desktop=True,
+        refurbished=True,
+        serial_number="CN-42",
+        donation=donation,
+    )
+    ItemFactory(
+        asset_tag="PH-000002", donation=None, received_on=datetime.date(2025, 1, 2), manufacturer="", serial_number=""
+    )
+
+    html = technician_client.get(URL).content.decode()
+
+    assert rows_of(html) == [
+        ["PH 07A", "Unité centrale", "HP ProDesk 400 G4", "CN-42", "Reconditionné", "14/03/2025", "Mairie de Raismes"],
+        ["PH-000002", "Écran", "P2217H", "", "Reçu", "02/01/2025", ""],
+    ]
+    # The link is the item's page, the tag quoted.
+    assert '<a href="/materiel/PH%2007A/">PH 07A</a>' in html
+    assert technician_client.get("/materiel/PH%2007A/").status_code == 200
+
+
+def test_cells_are_escaped(technician_client):
+    ItemFactory(model="<script>alert(1)</script>", donation=DonationFactory(donor__name="A & B"))
+
+    html = technician_client.get(URL).content.decode()
+
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "A &amp; B" in html
+
+
+def test_filters_keep_their_labels_values_and_bootstrap_look(technician_client):
+    donation = DonationFactory()
+    ItemFactory(refurbished=True, donation=donation)
+
+    html = technician_client.get(
+        URL, {"q": "Dell", "status": "refurbished", "category": "", "donation": donation.pk}
+    ).content.decode()
+
+    for field, label in [
+        ("q", "Étiquette, n° de série ou modèle"),
+        ("status", "Statut"),
+        ("category", "Catégorie"),
+        ("received_after", "Reçu à partir du"),
+        ("received_before", "Reçu jusqu&#x27;au"),
+    ]:
+        assert f'<label for="id_{field}" class="form-label">{label}</label>' in html
+    assert '<input type="text" name="q" value="Dell" class="form-control" id="id_q">' in html
+    assert '<select name="status" class="form-select" id="id_status">' in html
+    assert '<option value="refurbished" selected>Reconditionné</option>' in html
+    assert '<option value="" selected>Toutes</option>' in html  # category: none chosen
+    assert '<input type="text" name="received_after" class="form-control" id="id_received_after">' in html
+    # The donation reached from its page stays in the form, out of sight.
+    assert f'<input type="hidden" name="donation" value="{donation.pk}" id="id_donation">' in html
+    assert "is-invalid" not in html
+
+
+def test_a_wrong_date_is_shown_in_red_with_its_message_tied_to_the_field(technician_client):
+    ItemFactory()
+
+    response = technician_client.get(URL, {"received_after": "32/13/2025"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        '<input type="text" name="received_after" value="32/13/2025" class="form-control is-invalid" '
+        'aria-invalid="true" aria-describedby="id_received_after_error" id="id_received_after">'
+    ) in html
+    assert '<div id="id_received_after_error" class="invalid-feedback">' in html
+    assert "Saisissez une date valide." in html
+
+
+def test_filters_narrow_the_list(technician_client):
+    ItemFactory(asset_tag="PH-000001", refurbished=True)
+    ItemFactory(asset_tag="PH-000002", desktop=True, refurbished=True)
+    ItemFactory(asset_tag="PH-000003", desktop=True)
+
+    html = technician_client.get(URL, {"status": ItemStatus.REFURBISHED, "category": "desktop"}).content.decode()
+
+    assert [row[0] for row in rows_of(html)] == ["PH-000002"]
+    assert "1 matériel" in html
+
+
+def test_a_search_by_model_lists_and_an_exact_tag_opens_the_item(technician_client):
+    ItemFactory(asset_tag="PH-000001", desktop=True)
+    ItemFactory(asset_tag="PH-000002")
+
+    listed = technician_client.get(URL, {"q": "prodesk"})
+    opened = technician_client.get(URL, {"q": "ph-000002"})
+
+    assert [row[0] for row in rows_of(listed.content.decode())] == ["PH-000001"]
+    assert opened.status_code == 302 and opened.url == reverse("equipment:detail", args=["PH-000002"])
+
+
+def test_an_empty_list_says_so(technician_client):
+    html = technician_client.get(URL, {"status": ItemStatus.RECYCLED}).content.decode()
+
+    assert rows_of(html) == [["Aucun matériel ne correspond."]]
+
+
+@pytest.mark.parametrize("params", [{}, {"status": "received", "category": "screen"}, {"q": "P2217"}], ids=str)
+def test_queries_do_not_grow_with_rows(technician_client, django_assert_num_queries, params):
+    donation = DonationFactory()
+    ItemFactory(donation=donation)
+    technician_client.get(URL, params)  # warm: session refresh, second factor
+    with CaptureQueriesContext(connection) as one_row:
+        technician_client.get(URL, {**params, "donation": donation.pk})
+    ItemFactory.create_batch(60, donation=donation)
+
+    with django_assert_num_queries(len(one_row.captured_queries)):
+        response = technician_client.get(URL, {**params, "donation": donation.pk})
+
+    assert len(rows_of(response.content.decode())) == 50
+    # Session, user, second factor, the donation filtered on, (a search: the exact tag,) the count, the page.
+    assert len(one_row.captured_queries) <= 7
