@@ -1,6 +1,9 @@
+import html
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
@@ -24,7 +27,34 @@ def item_list(request):
             return redirect("equipment:detail", exact)
     page = LargeTablePaginator(item_list_values(items), 50).get_page(request.GET.get("page"))
     rows = item_list_rows(page, list_url=reverse("equipment:list"))
-    return render(request, "equipment/item_list.html", {"filter": item_filter, "page": page, "rows": rows})
+    context = {"filter": item_filter, "page": page, "rows": rows, "rows_html": _item_rows_html(rows)}
+    return render(request, "equipment/item_list.html", context)
+
+
+# One row of the list's table, and the row's values in the order of its {} (each escaped).
+ITEM_ROW_HTML = (
+    '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>'
+)
+ITEM_ROW_CELLS = (
+    "url",
+    "asset_tag",
+    "category_label",
+    "manufacturer",
+    "model",
+    "serial_number",
+    "status_label",
+    "received",
+    "donor_name",
+)
+
+
+def _item_rows_html(rows: list[dict]) -> str:
+    """The table's rows, every value escaped. Written here rather than by a {% for %} in the template: fifty rows
+    of eight cells were 400 template variables, the largest part of the page's Python time. (html.escape is what
+    django.utils.html.escape calls; format_html_join would cost five times more for these 450 values.)"""
+    return mark_safe(  # noqa: S308 (every value is escaped)
+        "\n".join(ITEM_ROW_HTML.format(*[html.escape(row[cell]) for cell in ITEM_ROW_CELLS]) for row in rows)
+    )
 
 
 @require_POST
