@@ -16,8 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BooleanField, F, Func, Q, Value
 from django.utils import timezone
 
 from donations.models import Donation, Donor
@@ -65,6 +65,30 @@ def _chunks(values: list, size: int = IN_CHUNK) -> Iterator[list]:
         yield values[start : start + size]
 
 
+class _AnyOf(Func):
+    """`field = ANY(%s)`, the values as one array parameter (PostgreSQL). An IN list of 10,000 values costs more to
+    build in the driver and to parse in the server than the lookup itself."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+    def __init__(self, field: str, values: list):
+        super().__init__(F(field), Value(values))
+
+
+def _among(field: str, values: list) -> Iterator[Q]:
+    """`field` in `values`, as few conditions as the database allows: one on PostgreSQL, else one per IN_CHUNK
+    values; none for no values (no query at all)."""
+    if not values:
+        return
+    if connection.vendor == "postgresql":
+        yield Q(_AnyOf(field, values))
+    else:
+        for chunk in _chunks(values):
+            yield Q(**{f"{field}__in": chunk})
+
+
 def _items(queryset_filter: Iterable[Q]) -> list[Item]:
     found = []
     for condition in queryset_filter:
@@ -97,13 +121,14 @@ def _differences(row: CsvRow, item: Item) -> list[str]:
 
 
 def _serials_filter(pairs: list[tuple[str, str]]) -> Q:
-    """Items having one of these (category, serial number): one IN list per category, in a single query."""
+    """Items having one of these (category, serial number): one list per category, in a single query. « Serial
+    number not empty » lets the database use the unique index on (category, serial number), which has only those."""
     serials: dict[str, list[str]] = defaultdict(list)
     for category, serial in pairs:
         serials[category].append(serial)
     condition = Q(pk__in=[])
     for category, values in serials.items():
-        condition |= Q(category=category, serial_number__in=values)
+        condition |= Q(Q(category=category), *_among("serial_number", values), ~Q(serial_number=""))
     return condition
 
 
@@ -115,9 +140,10 @@ def _reconcile(report: ImportReport) -> None:
     """Sort valid rows into to_create / unchanged, or errors when they clash with recorded items."""
     rows = report.rows
     file_tags = [row.asset_tag for row in rows if row.asset_tag]
-    by_tag = {item.asset_tag: item for item in _items(Q(asset_tag__in=chunk) for chunk in _chunks(file_tags))}
+    by_tag = {item.asset_tag: item for item in _items(_among("asset_tag", file_tags))}
     pairs = [(row.category, row.serial_number) for row in rows if row.serial_number]
-    by_serial = {(item.category, item.serial_number): item for item in _items(map(_serials_filter, _chunks(pairs)))}
+    chunks = [pairs] if pairs and connection.vendor == "postgresql" else _chunks(pairs)
+    by_serial = {(item.category, item.serial_number): item for item in _items(map(_serials_filter, chunks))}
     anonymous: dict[tuple, list[CsvRow]] = defaultdict(list)
     errors = report.errors
 
@@ -163,7 +189,7 @@ def _reconcile_anonymous(report: ImportReport, groups: dict[tuple, list[CsvRow]]
     categories = sorted({key[0] for key in groups})
     dates = sorted({key[3] for key in groups})
     recorded: dict[tuple, list[Item]] = defaultdict(list)
-    conditions = (Q(serial_number="", category__in=categories, received_on__in=chunk) for chunk in _chunks(dates))
+    conditions = (Q(Q(serial_number="", category__in=categories), days) for days in _among("received_on", dates))
     for item in _items(conditions):
         if item.asset_tag not in exclude_tags:
             key = _group_key(item.category, item.manufacturer, item.model, item.received_on, _donor_name(item))
@@ -208,11 +234,18 @@ def _counter_catch_up(tags: list[str]) -> None:
         AssetTagCounter.objects.filter(prefix=prefix, last_number__lt=max(numbers)).update(last_number=max(numbers))
 
 
+def _existing_tags(tags: list[str]) -> set[str]:
+    taken = set()
+    for condition in _among("asset_tag", tags):
+        taken.update(Item.objects.filter(condition).order_by().values_list("asset_tag", flat=True))
+    return taken
+
+
 def _new_tags(count: int) -> list[str]:
     tags: list[str] = []
     while len(tags) < count:
         batch = asset_tags_allocate(count=count - len(tags))
-        taken = set(Item.objects.filter(asset_tag__in=batch).values_list("asset_tag", flat=True))
+        taken = _existing_tags(batch)
         tags.extend(tag for tag in batch if tag not in taken)
     return tags
 
@@ -258,6 +291,90 @@ def _donations(rows: list[CsvRow], by, filename: str) -> dict[tuple[str, datetim
     return {(name, day): existing[(donors[name].pk, day)] for name, day in pairs}
 
 
+def _item_ids_reserve(count: int) -> list[int] | None:
+    """On PostgreSQL, `count` new item ids taken from the table's sequence in one query, so that the history and
+    status-log rows can point at their items without reading them back (a 10,000-tag lookup). None elsewhere."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [connection.ops.quote_name(Item._meta.db_table), count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _item_ids_read(tags: list[str]) -> list[int]:
+    """The ids of the items just written, in the order of their tags."""
+    ids = {}
+    for condition in _among("asset_tag", tags):
+        ids.update(Item.objects.filter(condition).order_by().values_list("asset_tag", "id"))
+    return [ids[tag] for tag in tags]
+
+
+HISTORY_OWN_FIELDS = ("history_id", "history_date", "history_change_reason", "history_type", "history_user")
+
+
+def _history_and_log_write(values: list[dict], rows: list[CsvRow], ids: list[int], *, source: str, user_id, now):
+    """One history row (as simple_history's bulk_history_create would write it) and one status-log row (from
+    nothing to the item's status, source « import », the file's line) per new item."""
+    if connection.vendor == "postgresql":
+        _history_and_log_copy(ids, [row.line for row in rows], source=source, user_id=user_id, now=now)
+    else:
+        _history_and_log_insert(values, rows, ids, source=source, user_id=user_id, now=now)
+
+
+def _history_and_log_copy(ids: list[int], lines: list[int], *, source: str, user_id, now) -> None:
+    """PostgreSQL: the rows copied from the new items by the database itself (INSERT … SELECT) rather than built in
+    Python and sent back: a third less Python time for the import. Same rows as `_history_and_log_insert`."""
+    history = Item.history.model
+    quote = connection.ops.quote_name
+    tracked = [quote(field.column) for field in history._meta.concrete_fields if field.name not in HISTORY_OWN_FIELDS]
+    item_table, history_table = quote(Item._meta.db_table), quote(history._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {history_table} ({', '.join(tracked)}, history_date, history_change_reason, history_type, "  # noqa: S608 — names come from the models
+            f"history_user_id) SELECT {', '.join(tracked)}, %s, %s, '+', %s FROM {item_table} WHERE id = ANY(%s) "
+            "ORDER BY id",
+            [now, source, user_id, ids],
+        )
+        cursor.execute(
+            f"INSERT INTO {quote(StatusChange._meta.db_table)} (item_id, from_status, to_status, by_id, at, source, "  # noqa: S608
+            f"note) SELECT item.id, '', item.status, %s, %s, %s, %s || imported.line FROM unnest(%s::bigint[], "
+            f"%s::integer[]) AS imported (id, line) JOIN {item_table} item ON item.id = imported.id ORDER BY item.id",
+            [user_id, now, StatusChangeSource.IMPORT.value, f"{source}, ligne ", ids, lines],
+        )
+
+
+def _history_and_log_insert(values: list[dict], rows: list[CsvRow], ids: list[int], *, source: str, user_id, now):
+    history, log = [], []
+    for value, row, pk in zip(values, rows, ids, strict=True):
+        history.append(
+            {
+                **value,
+                "id": pk,
+                "created_at": now,
+                "history_date": now,
+                "history_change_reason": source,
+                "history_type": "+",
+                "history_user_id": user_id,
+            }
+        )
+        log.append(
+            {
+                "item_id": pk,
+                "from_status": "",
+                "to_status": row.status,
+                "by_id": user_id,
+                "at": now,
+                "source": StatusChangeSource.IMPORT.value,
+                "note": f"{source}, ligne {row.line}",
+            }
+        )
+    rows_insert(Item.history.model, history, now=now)
+    rows_insert(StatusChange, log, now=now)
+
+
 def _write(report: ImportReport, by) -> None:
     rows = report.to_create
     now = timezone.now()
@@ -286,40 +403,17 @@ def _write(report: ImportReport, by) -> None:
                 "status_changed_at": now,
             }
         )
-    rows_insert(Item, values, now=now)
     tags = [value["asset_tag"] for value in values]
-    ids = {}
-    for chunk in _chunks(tags):
-        ids.update(Item.objects.filter(asset_tag__in=chunk).values_list("asset_tag", "id"))
+    ids = _item_ids_reserve(len(values))
+    if ids is not None:
+        for value, pk in zip(values, ids, strict=True):
+            value["id"] = pk
+        rows_insert(Item, values, now=now, with_pk=True)
+    else:
+        rows_insert(Item, values, now=now)
+        ids = _item_ids_read(tags)
     source = f"Import CSV « {report.filename} »" if report.filename else "Import CSV"
-    history, log = [], []
-    for value, row in zip(values, rows, strict=True):
-        pk = ids[value["asset_tag"]]
-        history.append(
-            {
-                **value,
-                "id": pk,
-                "created_at": now,
-                "history_date": now,
-                "history_change_reason": source,
-                "history_type": "+",
-                "history_user_id": user_id,
-            }
-        )
-        log.append(
-            {
-                "item_id": pk,
-                "from_status": "",
-                "to_status": row.status,
-                "by_id": user_id,
-                "at": now,
-                "source": StatusChangeSource.IMPORT.value,
-                "note": f"{source}, ligne {row.line}",
-            }
-        )
-    # History rows written directly (same content simple_history's bulk_history_create would write).
-    rows_insert(Item.history.model, history, now=now)
-    rows_insert(StatusChange, log, now=now)
+    _history_and_log_write(values, rows, ids, source=source, user_id=user_id, now=now)
     report.created = tags
     report.written = True
 

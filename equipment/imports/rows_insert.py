@@ -12,6 +12,8 @@ from django.db import connection, models
 BATCH_SIZE = 2000
 # Columns whose Python values the database drivers take as they are.
 PLAIN_TYPES = {
+    "AutoField",
+    "BigAutoField",
     "BigIntegerField",
     "IntegerField",
     "PositiveIntegerField",
@@ -46,9 +48,10 @@ def _preparer(field: models.Field):
     return prepare
 
 
-def rows_insert(model: type[models.Model], rows: Iterable[dict], *, now) -> int:
-    """INSERT one row per dict (keys: field attnames); missing fields take their default, auto_now fields `now`."""
-    fields = [field for field in model._meta.concrete_fields if not isinstance(field, models.AutoField)]
+def rows_insert(model: type[models.Model], rows: Iterable[dict], *, now, with_pk: bool = False) -> int:
+    """INSERT one row per dict (keys: field attnames); missing fields take their default, auto_now fields `now`.
+    The primary key is left to the database, unless `with_pk` (then every row gives it)."""
+    fields = [field for field in model._meta.concrete_fields if with_pk or not isinstance(field, models.AutoField)]
     defaults = []
     for field in fields:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):

@@ -94,6 +94,30 @@ def test_good_file_creates_items_with_one_import_log_row_and_one_history_row_eac
         assert "Import CSV" in item.history.first().history_change_reason
 
 
+def test_each_log_and_history_row_belongs_to_the_item_of_its_line():
+    ItemFactory.create_batch(3)  # items recorded before: the new ones do not start at the first id
+    rows = [
+        f"{f'LOT-{n}' if n % 2 else ''},screen,Dell,P2217H,{f'SN-LOT-{n}' if n % 3 else ''},"
+        f"{['received', 'in_audit', 'refurbished'][n % 3]},2024-03-{n % 28 + 1:02d},Donateur {n % 4},4.2,note {n}"
+        for n in range(30)
+    ]
+
+    report = items_import_csv(content=csv_bytes(*rows), filename="lot.csv")
+
+    assert len(report.created) == 30
+    tracked = [field.attname for field in Item.history.model._meta.concrete_fields if hasattr(Item, field.attname)]
+    assert {"id", "asset_tag", "status", "donation_id", "weight_kg", "notes", "created_at"} <= set(tracked)
+    items = list(Item.objects.filter(asset_tag__in=report.created).order_by("id"))
+    assert [item.asset_tag for item in items] == report.created  # in the file's order
+    for line, item in enumerate(items, start=2):
+        assert item.notes == f"note {line - 2}"
+        log = item.status_changes.get()
+        assert (log.to_status, log.note) == (item.status, f"Import CSV « lot.csv », ligne {line}")
+        history = item.history.get()
+        assert (history.history_type, history.history_change_reason) == ("+", "Import CSV « lot.csv »")
+        assert {name: getattr(history, name) for name in tracked} == {name: getattr(item, name) for name in tracked}
+
+
 def test_recycled_row_gets_import_reason_and_default_weee_category(tmp_path):
     run(tmp_path, csv_bytes(*GOOD_ROWS))
 

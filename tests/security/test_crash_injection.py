@@ -83,13 +83,13 @@ def test_a_crash_in_the_middle_of_a_csv_import_writes_nothing(monkeypatch):
     ]
     content = "\n".join([",".join(HEADER), *rows]).encode()
     before = _database()
-    # Items are inserted, then the crash hits while their history rows are written.
-    calls = _crash_on_call(monkeypatch, items_csv, "rows_insert", after=1)
+    # Items are inserted, then the crash hits while their history and status-log rows are written.
+    calls = _crash_on_call(monkeypatch, items_csv, "_history_and_log_write", after=0)
 
     with pytest.raises(InjectedCrash):
         items_csv.items_import_csv(content=content, filename="crash.csv")
 
-    assert calls == ["rows_insert", "rows_insert"]
+    assert calls == ["_history_and_log_write"]
     assert _database() == before
     # And once the cause is gone, the same file imports whole.
     monkeypatch.undo()
