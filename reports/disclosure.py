@@ -51,7 +51,8 @@ def people_count(count: int) -> PeopleCount:
     """THE rule for one count of people: below 5, « < 5 »."""
     if count < THRESHOLD:
         return PeopleCount(None, SMALL_TEXT)
-    return PeopleCount(count, number_format(count, force_grouping=True))
+    # Below 1,000 there is nothing to group: skip the locale lookups (a table has dozens of counts).
+    return PeopleCount(count, str(count) if count < 1000 else number_format(count, force_grouping=True))
 
 
 MASKED = PeopleCount(None, MASKED_TEXT)

@@ -7,16 +7,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from beneficiaries.stats import households_equipped_count
 from equipment.enums import ItemCategory
-from equipment.selectors import bilan_for_year
 from reports.disclosure import PeopleTable, people_count
 from reports.scope import Scope
 from reports.selectors import (
     criteria_mix,
+    equipment_figures,
     figures_by_category,
     households_by_commune,
     households_by_structure,
+    households_equipped,
     impact_estimate,
     weee_by_category,
 )
@@ -51,13 +51,8 @@ def bilan_rows(bilan: dict, scope: Scope, households: str | None) -> Rows:
 
 
 def _bilan(scope: Scope) -> Rows:
-    bilan = bilan_for_year(scope.year)
-    households = None
-    if scope.people:
-        count = bilan["households_equipped"]
-        if scope.structure is not None:
-            count = households_equipped_count(scope.year, scope.structure_id)
-        households = people_count(count).csv_value
+    bilan = equipment_figures(scope.year).bilan
+    households = people_count(households_equipped(scope.year, scope.structure_id)).csv_value if scope.people else None
     return [["Indicateur", f"Bilan {scope.year}"], *bilan_rows(bilan, scope, households)]
 
 
@@ -87,7 +82,7 @@ def funnel_rows(bilan: dict) -> Rows:
 
 
 def _funnel(scope: Scope) -> Rows:
-    return [["Étape", "Matériels", "Part des confiés (%)"], *funnel_rows(bilan_for_year(scope.year))]
+    return [["Étape", "Matériels", "Part des confiés (%)"], *funnel_rows(equipment_figures(scope.year).bilan)]
 
 
 def _weee(scope: Scope) -> Rows:

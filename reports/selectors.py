@@ -10,16 +10,11 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 
 from beneficiaries.enums import EligibilityCriterion
-from beneficiaries.stats import (
-    equipped_by_commune,
-    equipped_by_structure,
-    equipped_criteria,
-    households_equipped_count,
-)
 from equipment.enums import ItemCategory, ItemStatus, WeeeCategory
 from equipment.models import Item
 from equipment.selectors import PENDING_AUDIT, REFURBISHED_OR_LATER
 from reports.disclosure import PeopleCount, PeopleTable, people_count, protect_partition, protect_shares
+from reports.equipped import Equipped, equipped_in
 from reports.impact_factors import ImpactFactor, impact_factors
 
 # --- Equipment (programme-wide) ----------------------------------------------------------------------------------
@@ -40,15 +35,69 @@ class CategoryFigures:
     distributed_unweighed: int
 
 
-def figures_by_category(year: int) -> list[CategoryFigures]:
-    """One row per category that received items that year, in the usual category order."""
-    rows = (
+@dataclass(frozen=True)
+class WeeeFigures:
+    """Items received that year and recycled, by DEEE category: how many and their weight."""
+
+    category: str
+    label: str
+    items: int
+    weight_kg: Decimal
+
+
+@dataclass(frozen=True)
+class EquipmentFigures:
+    """Every equipment figure of the page: the bilan (equipment.selectors.bilan_for_year's numbers, without the
+    households), by category, and recycling by DEEE category."""
+
+    bilan: dict
+    by_category: list[CategoryFigures]
+    weee: list[WeeeFigures]
+
+
+def equipment_figures(year: int) -> EquipmentFigures:
+    """The items received that year in one GROUP BY (category, status, DEEE category), then summed three ways."""
+    rows = list(
         Item.objects.received_in(year)
-        .values("category", "status")
+        .values("category", "status", "weee_category")
         .annotate(n=Count("id"), kg=Sum("weight_kg"), weighed=Count("weight_kg"))
         .order_by()
     )
-    cells: dict[tuple[str, str], dict] = {(row["category"], row["status"]): row for row in rows}
+    return EquipmentFigures(bilan=_bilan(year, rows), by_category=_by_category(rows), weee=_weee(rows))
+
+
+def _bilan(year: int, rows: list[dict]) -> dict:
+    """The bilan as equipment.selectors.bilan_for_year gives it (minus households_equipped), from the same rows."""
+    by_status: dict[str, int] = {}
+    pending_by_category: dict[str, int] = {}
+    for row in rows:
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+        if row["status"] in PENDING_AUDIT:
+            pending_by_category[row["category"]] = pending_by_category.get(row["category"], 0) + row["n"]
+    return {
+        "year": year,
+        "entrusted": sum(by_status.values()),
+        "pending_audit": sum(by_status.get(status, 0) for status in PENDING_AUDIT),
+        "pending_audit_by_category": {
+            category: pending_by_category[category]
+            for category in ItemCategory.values
+            if category in pending_by_category
+        },
+        "refurbished": sum(by_status.get(status, 0) for status in REFURBISHED_OR_LATER),
+        "recycled": by_status.get(ItemStatus.RECYCLED, 0),
+        "distributed": by_status.get(ItemStatus.DISTRIBUTED, 0),
+    }
+
+
+def _by_category(rows: list[dict]) -> list[CategoryFigures]:
+    """One row per category that received items that year, in the usual category order."""
+    cells: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        cell = cells.setdefault((row["category"], row["status"]), {"n": 0, "kg": None, "weighed": 0})
+        cell["n"] += row["n"]
+        cell["weighed"] += row["weighed"]
+        if row["kg"] is not None:
+            cell["kg"] = (cell["kg"] or Decimal("0")) + row["kg"]
     figures = []
     for category in ItemCategory:
 
@@ -75,30 +124,28 @@ def figures_by_category(year: int) -> list[CategoryFigures]:
     return figures
 
 
-@dataclass(frozen=True)
-class WeeeFigures:
-    """Items received that year and recycled, by DEEE category: how many and their weight."""
-
-    category: str
-    label: str
-    items: int
-    weight_kg: Decimal
-
-
-def weee_by_category(year: int) -> list[WeeeFigures]:
-    rows = (
-        Item.objects.received_in(year)
-        .filter(status=ItemStatus.RECYCLED)
-        .values("weee_category")
-        .annotate(n=Count("id"), kg=Sum("weight_kg"))
-        .order_by()
-    )
-    by_code = {row["weee_category"]: row for row in rows}
+def _weee(rows: list[dict]) -> list[WeeeFigures]:
+    """Recycled items by DEEE category, in the DEEE categories' order."""
+    by_code: dict[str, dict] = {}
+    for row in rows:
+        if row["status"] != ItemStatus.RECYCLED:
+            continue
+        cell = by_code.setdefault(row["weee_category"], {"n": 0, "kg": Decimal("0")})
+        cell["n"] += row["n"]
+        cell["kg"] += row["kg"] or Decimal("0")
     return [
-        WeeeFigures(category.value, category.label, by_code[category]["n"], by_code[category]["kg"] or Decimal("0"))
+        WeeeFigures(category.value, category.label, by_code[category]["n"], by_code[category]["kg"])
         for category in WeeeCategory
         if category in by_code
     ]
+
+
+def figures_by_category(year: int) -> list[CategoryFigures]:
+    return equipment_figures(year).by_category
+
+
+def weee_by_category(year: int) -> list[WeeeFigures]:
+    return equipment_figures(year).weee
 
 
 @dataclass(frozen=True)
@@ -160,23 +207,6 @@ def impact_estimate(by_category: list[CategoryFigures]) -> Impact:
 # --- People (never a count below 5) ------------------------------------------------------------------------------
 
 
-def households_by_commune(year: int, structure_id: int | None = None, *, by_count: bool = False) -> PeopleTable:
-    return protect_partition(equipped_by_commune(year, structure_id), by_count=by_count)
-
-
-def households_by_structure(year: int, structure_id: int | None = None) -> PeopleTable:
-    return protect_partition(equipped_by_structure(year, structure_id), by_count=True)
-
-
-def criteria_mix(year: int, structure_id: int | None = None, *, population: int | None = None) -> PeopleTable:
-    """Criteria of the households equipped that year; their number (`population`) is the table's total."""
-    if population is None:
-        population = households_equipped_count(year, structure_id)
-    counts = equipped_criteria(year, structure_id)
-    cells = [(criterion.value, criterion.label, counts[criterion.value]) for criterion in EligibilityCriterion]
-    return protect_shares(cells, population=population)
-
-
 @dataclass(frozen=True)
 class PeopleFigures:
     total: PeopleCount
@@ -185,13 +215,41 @@ class PeopleFigures:
     criteria: PeopleTable
 
 
-def people_figures(year: int, structure_id: int | None = None) -> PeopleFigures:
-    """Every people figure of the dashboard, in three queries; by structure only for the whole programme."""
-    commune_cells = equipped_by_commune(year, structure_id)
-    population = sum(count for _key, _label, count in commune_cells)
-    return PeopleFigures(
-        total=people_count(population),
-        by_commune=protect_partition(commune_cells, by_count=True),
-        by_structure=households_by_structure(year) if structure_id is None else None,
-        criteria=criteria_mix(year, structure_id, population=population),
+def _criteria(equipped: Equipped) -> PeopleTable:
+    return protect_shares(
+        [(criterion.value, criterion.label, equipped.criteria[criterion.value]) for criterion in EligibilityCriterion],
+        population=equipped.total,
     )
+
+
+def people_figures(year: int, structure_id: int | None = None, *, by_structure: bool | None = None) -> PeopleFigures:
+    """Every people figure of the dashboard from one query (reports.equipped), each through the small-count rule.
+
+    By structure: for the whole programme only, unless `by_structure` says otherwise."""
+    equipped = equipped_in(year, structure_id)
+    if by_structure is None:
+        by_structure = structure_id is None
+    return PeopleFigures(
+        total=people_count(equipped.total),
+        by_commune=protect_partition(equipped.by_commune, by_count=True),
+        by_structure=protect_partition(equipped.by_structure, by_count=True) if by_structure else None,
+        criteria=_criteria(equipped),
+    )
+
+
+def households_equipped(year: int, structure_id: int | None = None) -> int:
+    """How many households were equipped that year (the raw count: publish it through people_count)."""
+    return equipped_in(year, structure_id).total
+
+
+def households_by_commune(year: int, structure_id: int | None = None, *, by_count: bool = False) -> PeopleTable:
+    return protect_partition(equipped_in(year, structure_id).by_commune, by_count=by_count)
+
+
+def households_by_structure(year: int, structure_id: int | None = None) -> PeopleTable:
+    return protect_partition(equipped_in(year, structure_id).by_structure, by_count=True)
+
+
+def criteria_mix(year: int, structure_id: int | None = None) -> PeopleTable:
+    """Criteria of the households equipped that year; their number is the table's total."""
+    return _criteria(equipped_in(year, structure_id))

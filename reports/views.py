@@ -4,21 +4,30 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.defaultfilters import floatformat
 
 from accounts.models import Organisation
 from equipment.enums import ItemCategory
-from equipment.selectors import bilan_for_year
 from equipment.weee import csv_lines
+from reports import html
 from reports.charts import Bar, Series, bar_chart, funnel
 from reports.disclosure import PeopleTable
 from reports.figures import FIGURES, decimal_fr
 from reports.impact_factors import METHOD
 from reports.scope import dashboard_scope, year_choices
-from reports.selectors import figures_by_category, impact_estimate, people_figures, weee_by_category
+from reports.selectors import (
+    EquipmentFigures,
+    Impact,
+    PeopleFigures,
+    equipment_figures,
+    impact_estimate,
+    people_figures,
+)
 
 PENDING = Series(0, "s-pending", "En attente d'audit")
 REFURBISHED = Series(0, "s-refurbished", "Reconditionnés (dont réservés et distribués)")
 RECYCLED = Series(0, "s-recycled", "Recyclés (DEEE)")
+BILAN_KEYS = ("entrusted", "pending_audit", "refurbished", "recycled", "distributed")
 
 
 def _categories_chart(year: int, by_category):
@@ -58,43 +67,95 @@ def _communes_chart(year: int, table: PeopleTable):
     return bar_chart(chart_id="graphique-communes", title=f"Foyers équipés en {year} par commune", bars=bars)
 
 
+def _people_tables(people: PeopleFigures) -> dict[str, str]:
+    return {
+        "communes": html.people_table(people.by_commune, first_column="Commune", caption="Foyers équipés par commune"),
+        "structures": (
+            html.people_table(
+                people.by_structure, first_column="Structure", caption="Foyers équipés par structure prescriptrice"
+            )
+            if people.by_structure
+            else ""
+        ),
+        "criteria": html.people_table(
+            people.criteria,
+            first_column="Critère",
+            caption="Foyers équipés ayant chaque critère (un foyer en a souvent plusieurs)",
+            total_label="Foyers équipés",
+        ),
+    }
+
+
+def _funnel(year: int, bilan: dict):
+    return funnel(
+        chart_id="graphique-parcours",
+        title=f"Parcours du matériel reçu en {year}",
+        stages=[
+            ("Confiés", bilan["entrusted"]),
+            ("Reconditionnés", bilan["refurbished"]),
+            ("Distribués", bilan["distributed"]),
+        ],
+    )
+
+
+def _equipment_text(equipment: EquipmentFigures, impact: Impact) -> dict:
+    """Every equipment number of the page as it prints (grouped, decimal comma), computed once here: the
+    template then only places text (formatting filters cost more than the figures' SQL)."""
+    bilan, integer = equipment.bilan, html.integer
+    return {
+        "bilan": {key: integer(bilan[key]) for key in BILAN_KEYS},
+        "pending": [
+            (ItemCategory(code).label.lower(), integer(count))
+            for code, count in bilan["pending_audit_by_category"].items()
+        ],
+        "categories": [
+            (row.label, *map(integer, (row.entrusted, row.pending_audit, row.refurbished, row.recycled)))
+            + (integer(row.distributed),)
+            for row in equipment.by_category
+        ],
+        "weee": [(row.label, integer(row.items), floatformat(row.weight_kg, "1g")) for row in equipment.weee],
+        "weee_total_items": integer(sum(row.items for row in equipment.weee)),
+        "weee_total_kg": floatformat(sum(row.weight_kg for row in equipment.weee), "1g"),
+        "kg_co2e": floatformat(impact.kg_co2e, "0g"),
+        "waste_kg": floatformat(impact.waste_kg, "1g"),
+        "factors": [
+            (label, factor.device, floatformat(factor.kg_co2e, "1g"), factor.unit)
+            + (factor.source_short or factor.source, factor.published)
+            for label, factor in impact.factors.values()
+        ],
+    }
+
+
 def dashboard(request):
     scope = dashboard_scope(request.user, request.GET)
     if scope.structure_not_found:
         messages.warning(request, "Cette structure est introuvable : voici les chiffres de tout le programme.")
     year = scope.year
-    bilan = bilan_for_year(year)
-    by_category = figures_by_category(year)
-    weee = weee_by_category(year)
+    equipment = equipment_figures(year)
+    impact = impact_estimate(equipment.by_category)
     people = people_figures(year, scope.structure_id) if scope.people else None
     context = {
         "scope": scope,
         "year": year,
         "years": year_choices(),
-        "structures": list(Organisation.objects.structures().only("pk", "name")) if scope.can_pick_structure else [],
-        "bilan": bilan,
-        "pending": [(ItemCategory(code).label, count) for code, count in bilan["pending_audit_by_category"].items()],
-        "by_category": by_category,
-        "weee": weee,
-        "weee_total_kg": sum(row.weight_kg for row in weee),
-        "weee_total_items": sum(row.items for row in weee),
-        "impact": impact_estimate(by_category),
+        "structure_options": (
+            html.options(Organisation.objects.structures().values_list("pk", "name"), scope.structure_id)
+            if scope.can_pick_structure
+            else ""
+        ),
+        "text": _equipment_text(equipment, impact),
+        "has_categories": bool(equipment.by_category),
+        "has_weee": bool(equipment.weee),
+        "impact": impact,
         "impact_method": METHOD,
         "people": people,
         "charts": {
-            "funnel": funnel(
-                chart_id="graphique-parcours",
-                title=f"Parcours du matériel reçu en {year}",
-                stages=[
-                    ("Confiés", bilan["entrusted"]),
-                    ("Reconditionnés", bilan["refurbished"]),
-                    ("Distribués", bilan["distributed"]),
-                ],
-            ),
-            "categories": _categories_chart(year, by_category),
-            "weee": _weee_chart(year, weee),
-            "communes": _communes_chart(year, people.by_commune) if people else None,
+            "funnel": html.funnel(_funnel(year, equipment.bilan)),
+            "categories": html.bar_chart(_categories_chart(year, equipment.by_category)),
+            "weee": html.bar_chart(_weee_chart(year, equipment.weee)),
+            "communes": html.bar_chart(_communes_chart(year, people.by_commune)) if people else "",
         },
+        "tables": _people_tables(people) if people else {},
     }
     return render(request, "dashboard/index.html", context)
 
