@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from donations.models import Donation, Donor
+from equipment.admin_widgets import PreloadedAutocompleteMixin
 from equipment.models import Item
 
 
@@ -48,7 +49,7 @@ class DonationItemInline(admin.TabularInline):
 
 
 @admin.register(Donation)
-class DonationAdmin(admin.ModelAdmin):
+class DonationAdmin(PreloadedAutocompleteMixin, admin.ModelAdmin):
     list_display = ["reference", "donor", "received_on", "announced_count", "counted", "gap"]
     list_filter = ["received_on", "donor__kind"]
     list_select_related = ["donor"]
@@ -64,7 +65,8 @@ class DonationAdmin(admin.ModelAdmin):
     inlines = [DonationItemInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_counts()
+        # The donor comes with the donation: the page's title and its autocomplete field show its name.
+        return super().get_queryset(request).select_related("donor").with_counts()
 
     @admin.display(description="nombre compté", ordering="counted_count")
     def counted(self, donation):

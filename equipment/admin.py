@@ -6,7 +6,8 @@ Status only moves through equipment.services (bulk actions, change-page buttons)
 from django.contrib import admin
 from django.contrib.admin.views.main import IS_POPUP_VAR, SEARCH_VAR
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from config.pagination import LargeTablePaginator
 from equipment.admin_actions import STATUS_ACTIONS, ItemStatusActionsMixin, transitions_from
 from equipment.admin_forms import ItemAdminForm, audit_form_for
 from equipment.admin_records import person_name
+from equipment.admin_widgets import PreloadedAutocompleteMixin
 from equipment.enums import ItemStatus
 from equipment.label_views import print_labels
 from equipment.models import Audit, Drive, ErasureRecord, Item, StatusChange
@@ -59,8 +61,30 @@ class ShipmentStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def item_drives(item: Item):
+    """The item's drives with their erasures and who ran them, read once per change page (two queries): the drives
+    inline and the « effacements par support » summary both show them."""
+    if "drives" not in getattr(item, "_prefetched_objects_cache", {}):
+        erasures = Prefetch("erasures", queryset=ErasureRecord.objects.select_related("technician"))
+        prefetch_related_objects([item], Prefetch("drives", queryset=Drive.objects.prefetch_related(erasures)))
+    return item.drives.all()
+
+
+class DriveFormSet(BaseInlineFormSet):
+    """Shows the drives `item_drives` read. A form sent back reads them afresh: its edits must not show up in the
+    erasures summary when it comes back with errors."""
+
+    def get_queryset(self):
+        if self.instance.pk is None or self.is_bound:
+            return super().get_queryset()
+        if not hasattr(self, "_queryset"):
+            self._queryset = item_drives(self.instance)
+        return self._queryset
+
+
 class DriveInline(admin.TabularInline):
     model = Drive
+    formset = DriveFormSet
     extra = 0
     fields = ["kind", "manufacturer", "model", "serial_number", "size_gb", "cleared"]
     readonly_fields = ["cleared"]
@@ -121,7 +145,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Item)
-class ItemAdmin(ItemStatusActionsMixin, SimpleHistoryAdmin):
+class ItemAdmin(PreloadedAutocompleteMixin, ItemStatusActionsMixin, SimpleHistoryAdmin):
     form = ItemAdminForm
     change_form_template = "admin/equipment/item/change_form.html"
     list_display = [
@@ -246,9 +270,7 @@ class ItemAdmin(ItemStatusActionsMixin, SimpleHistoryAdmin):
     def erasures_summary(self, obj):
         if obj is None or obj.pk is None:
             return "—"
-        drives = obj.drives.prefetch_related(
-            Prefetch("erasures", queryset=ErasureRecord.objects.select_related("technician"))
-        )
+        drives = item_drives(obj)
         add_url = reverse("admin:equipment_erasurerecord_add")
         rows = []
         for drive in drives:

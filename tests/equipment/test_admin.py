@@ -120,6 +120,62 @@ def test_admin_page_loads_with_a_query_count_independent_of_rows(client, django_
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", ["item-list", "item-change", "donation-list", "donation-change"])
+def test_workshop_pages_read_at_most_ten_queries(client, django_assert_max_num_queries, role, page):
+    """Session, user and second factor included; the item page with drives, erasures, audits and a status log."""
+    client.force_login(UserFactory(**{role: True}))
+    url = PAGES[page](5)
+    client.get(url)  # warm the per-process caches (content types)
+
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == 200
+
+
+def test_autocomplete_fields_show_the_current_choice_read_with_the_page(tech_client, django_assert_num_queries):
+    donation = DonationFactory(reference="DON-2025-007", donor__name="Mairie & Cie")
+    item = ItemFactory(donation=donation)
+    tech_client.get(_change_url(item))
+
+    with CaptureQueriesContext(connection) as queries:
+        item_html = tech_client.get(_change_url(item)).content.decode()
+    donation_html = tech_client.get(reverse("admin:donations_donation_change", args=[donation.pk])).content.decode()
+
+    assert f'<option value="{donation.pk}" selected>DON-2025-007 — Mairie &amp; Cie</option>' in item_html
+    assert f'<option value="{donation.donor.pk}" selected>Mairie &amp; Cie</option>' in donation_html
+    # Neither the donation nor its donor is read again for the widget.
+    assert not any('FROM "donations_donor"' in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_form_sent_back_with_another_donation_shows_that_one(tech_client):
+    item = ItemFactory(recycled=True)
+    other = DonationFactory(reference="DON-2025-099", donor__name="Autre donateur")
+    url = _change_url(item)
+    data = {**_change_form_data(tech_client, url), "weight_kg": "", "donation": other.pk}
+
+    response = tech_client.post(url, data)
+
+    assert response.status_code == 200
+    assert f'<option value="{other.pk}" selected>DON-2025-099 — Autre donateur</option>' in response.content.decode()
+
+
+def test_a_drive_edit_sent_back_with_errors_leaves_the_erasures_summary_as_saved(tech_client):
+    item = ItemFactory(desktop=True, recycled=True)
+    drive = DriveFactory(item=item, serial_number="SN-ENREGISTRE")
+    url = _change_url(item)
+    data = {**_change_form_data(tech_client, url), "weight_kg": ""}
+    serial_key = next(key for key, value in data.items() if value == "SN-ENREGISTRE")
+    data[serial_key] = "SN-EN-COURS"
+
+    html = tech_client.post(url, data).content.decode()
+
+    summary = html.split("Effacements par support", 1)[1].split("</table>", 1)[0]
+    assert "SN-ENREGISTRE" in summary and "SN-EN-COURS" not in summary
+    assert 'value="SN-EN-COURS"' in html  # the inline keeps what was typed
+    drive.refresh_from_db()
+    assert drive.serial_number == "SN-ENREGISTRE"
+
+
 def test_item_change_page_shows_status_log_erasures_and_label_link(tech_client, technician):
     item = ItemFactory(desktop=True, in_audit=True)
     drive = DriveFactory(item=item, serial_number="WD-123")
