@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from accounts.permissions import permissions_for_role
 from donations.offer_ratelimit import client_address
@@ -46,5 +48,14 @@ class FiliereBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_filiere_perm_cache"):
-            user_obj._filiere_perm_cache = super().get_all_permissions(user_obj) | permissions_for_role(user_obj.role)
+            user_obj._filiere_perm_cache = self._stored_permissions(user_obj) | permissions_for_role(user_obj.role)
         return user_obj._filiere_perm_cache
+
+    def _stored_permissions(self, user_obj) -> set[str]:
+        """Permissions given in the admin, the user's own and their groups', in one query (ModelBackend takes two,
+        on every admin page)."""
+        permissions = Permission.objects.all()
+        if not user_obj.is_superuser:
+            permissions = permissions.filter(Q(user=user_obj) | Q(group__user=user_obj))
+        rows = permissions.values_list("content_type__app_label", "codename").distinct()
+        return {f"{app_label}.{codename}" for app_label, codename in rows}

@@ -29,6 +29,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class AccessLoggedAdmin(ReadOnlyAdmin):
     """Household data seen in the admin is logged as on the pages: one « list » row per list, one « view » per page."""
 
+    show_full_result_count = False  # « 3 résultats (afficher tout) » without a second COUNT of the whole table
+
     def household_id_of(self, obj) -> int:
         return obj.household_id
 
@@ -75,6 +77,10 @@ class CertificationInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # Author and structure are shown on every row: read them with the certifications, not one query per row.
+        return super().get_queryset(request).select_related("household", "author", "structure")
+
 
 @admin.register(Household)
 class HouseholdAdmin(AccessLoggedAdmin):
@@ -83,6 +89,10 @@ class HouseholdAdmin(AccessLoggedAdmin):
     search_fields = ["last_name", "first_name"]
     list_select_related = ["commune", "structure"]
     inlines = [CertificationInline]
+
+    def get_queryset(self, request):
+        # The change page shows these read-only: one query rather than one each.
+        return super().get_queryset(request).select_related("commune", "structure", "created_by")
 
     def household_id_of(self, obj) -> int:
         return obj.pk
