@@ -17,6 +17,7 @@ from itertools import islice
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, Func, TextField
 from django.http import StreamingHttpResponse
@@ -107,8 +108,12 @@ def _copy_statement(items) -> str:
 def _copy_blocks(items) -> Iterator[bytes]:
     """The rows written by PostgreSQL's COPY. Each message of the COPY is one row ending in \\n (a note's own line
     breaks are inside quotes, within the message): the Python writer ends rows with \\r\\n."""
+    try:
+        statement = _copy_statement(items)
+    except EmptyResultSet:  # a queryset that can match nothing (.none()): no SQL at all
+        return
     block = bytearray()
-    with connections[items.db].cursor() as cursor, cursor.copy(_copy_statement(items)) as copy:
+    with connections[items.db].cursor() as cursor, cursor.copy(statement) as copy:
         for row in copy:
             block += row[:-1]
             block += b"\r\n"

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from equipment import export_views
 from equipment.enums import ItemCategory, ItemStatus
+from equipment.imports.csv_rows import HEADER
 from equipment.models import Item
 from tests.factories import DonationFactory, DonorFactory, ItemFactory, UserFactory
 
@@ -76,6 +77,14 @@ def test_copy_writes_the_same_bytes_as_the_python_writer(tricky_items, monkeypat
     notes = [row[-1] for row in rows]
     assert "'=SUM(A1:A9)" in notes and "'-" in notes and "ligne 1\r\nligne 2\r" in notes and "" in notes
     assert len(list(export_views._copy_blocks(items))) > len(TRICKY) // 2
+
+
+def test_an_export_that_can_match_nothing_is_the_header_alone():
+    ItemFactory()
+
+    content = b"".join(export_views.export_blocks(Item.objects.none()))
+
+    assert content == "\ufeff".encode() + ";".join(HEADER).encode() + b"\r\n"
 
 
 @pytest.mark.postgres
