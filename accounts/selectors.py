@@ -41,11 +41,11 @@ def programme_contact() -> Organisation | None:
 
 
 def two_factor_user_ids(members) -> list[int]:
-    """Which of these members have an authenticator app or backup codes (one query per device kind)."""
+    """Which of these members have an authenticator app or backup codes (both device kinds in one query)."""
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     ids = [member.pk for member in members]
     totp = TOTPDevice.objects.filter(user_id__in=ids).values_list("user_id", flat=True)
     static = StaticDevice.objects.filter(user_id__in=ids).values_list("user_id", flat=True)
-    return [*totp, *static]
+    return list(totp.union(static))

@@ -279,6 +279,7 @@ def test_list_query_count_does_not_grow_with_organisations(client, coordinator, 
     baseline = _query_count(client, url)
     for organisation in OrganisationFactory.create_batch(14):
         UserFactory.create_batch(2, organisation=organisation)
+    assert baseline <= 10
     with django_assert_num_queries(baseline):
         response = client.get(url)
     assert len(response.context["page"]) == 16  # 15 + coordination's own organisation
@@ -290,6 +291,7 @@ def test_detail_query_count_does_not_grow_with_members(client, coordinator, djan
     url = reverse("structures:detail", args=[organisation.pk])
     baseline = _query_count(client, url)
     UserFactory.create_batch(14, organisation=organisation)
+    assert baseline <= 10
     with django_assert_num_queries(baseline):
         response = client.get(url)
     assert response.content.decode().count("Désactiver<span") == 15
@@ -480,3 +482,25 @@ def test_anonymous_visitors_are_sent_to_login_and_nothing_changes(client):
         assert response.status_code == 302
         assert response.url.startswith(reverse("accounts:login"))
     assert _snapshot() == before
+
+
+def test_detail_offers_a_two_factor_reset_only_to_members_with_a_device(client, coordinator):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from tests.factories import TOTPDeviceFactory
+
+    organisation = OrganisationFactory()
+    app, codes, both, none = (UserFactory(organisation=organisation) for _ in range(4))
+    TOTPDeviceFactory(user=app)
+    StaticDevice.objects.create(user=codes, name="Codes de secours")
+    TOTPDeviceFactory(user=both)
+    StaticDevice.objects.create(user=both, name="Codes de secours")
+
+    html = client.get(reverse("structures:detail", args=[organisation.pk])).content.decode()
+
+    def reset_url(member):
+        return reverse("structures:member_two_factor_reset", args=[organisation.pk, member.pk])
+
+    assert all(reset_url(member) in html for member in (app, codes, both))
+    assert html.count(reset_url(both)) == 1
+    assert reset_url(none) not in html

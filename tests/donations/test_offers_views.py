@@ -385,6 +385,25 @@ def test_the_queue_reads_in_a_fixed_number_of_queries(client, coordinator, djang
         client.get("/dons/propositions/")
 
 
+def test_an_offer_page_reads_the_same_queries_for_a_short_or_long_history(
+    client, coordinator, django_assert_num_queries
+):
+    from donations.models import DonationOfferStatusChange
+
+    few = DonationOfferFactory(collected=True, lines={"screen": 1})
+    ItemFactory(donation=few.donation)
+    many = DonationOfferFactory(collected=True, lines={c: 2 for c in ("screen", "desktop", "mouse", "keyboard")})
+    ItemFactory.create_batch(6, donation=many.donation, desktop=True)
+    for status in ("offered", "accepted", "scheduled", "collected"):
+        DonationOfferStatusChange.objects.create(offer=many, to_status=status, by=UserFactory(coordination=True))
+    client.get(f"/dons/propositions/{few.pk}/")  # warm the session
+    # Session, user, second-factor device, offer with its donation, lines, log with authors, items by group.
+    with django_assert_num_queries(7) as one:
+        client.get(f"/dons/propositions/{few.pk}/")
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get(f"/dons/propositions/{many.pk}/")
+
+
 def test_staff_take_an_offer_from_acceptance_to_donation(client, coordinator, django_capture_on_commit_callbacks):
     offer = DonationOfferFactory(lines={"screen": 3, "desktop": 2})
     url = f"/dons/propositions/{offer.pk}/"

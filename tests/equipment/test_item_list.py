@@ -145,3 +145,16 @@ def test_queries_do_not_grow_with_rows(technician_client, django_assert_num_quer
     assert len(rows_of(response.content.decode())) == 50
     # Session, user, second factor, the donation filtered on, (a search: the exact tag,) the count, the page.
     assert len(one_row.captured_queries) <= 7
+
+
+def test_the_item_page_reads_the_same_queries_with_or_without_a_donation(technician_client, django_assert_num_queries):
+    plain = ItemFactory(donation=None, received_on=datetime.date(2025, 1, 2))
+    given = ItemFactory(donation=DonationFactory(donor__name="Mairie"))
+    technician_client.get(reverse("equipment:detail", args=[plain.asset_tag]))  # warm the session
+    with CaptureQueriesContext(connection) as one:
+        technician_client.get(reverse("equipment:detail", args=[plain.asset_tag]))
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        html = technician_client.get(reverse("equipment:detail", args=[given.asset_tag])).content.decode()
+    assert "Mairie" in html
+    assert len(one.captured_queries) <= 10

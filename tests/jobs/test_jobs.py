@@ -191,3 +191,25 @@ def test_only_coordination_may_prepare_an_event_s_sheets(client, role):
 
     assert response.status_code in {403, 404}
     assert not Job.objects.exists()
+
+
+def test_the_jobs_list_reads_the_same_queries_for_one_job_or_many(client, technician, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def make(count):
+        for n in range(count):
+            job = Job.objects.create(kind="equipment.items_export", title=f"Export {n}", created_by=technician)
+            Job.objects.filter(pk=job.pk).update(status=JobStatus.DONE, result_filename=f"export-{n}.csv")
+
+    make(1)
+    _login(client, technician)
+    client.get(reverse("jobs:list"))  # warm the session
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("jobs:list"))
+    make(30)
+
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("jobs:list")).content.decode()
+    assert page.count("<tr>") == 32  # the header and 31 jobs
+    assert len(one.captured_queries) <= 10
