@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -32,6 +33,19 @@ def events_with_counts(queryset: QuerySet[Event]) -> QuerySet[Event]:
         ),
         handed_over=Count("invitations", filter=Q(invitations__status=InvitationStatus.HANDED_OVER), distinct=True),
     )
+
+
+def events_page(queryset: QuerySet[Event], number, *, per_page: int) -> Page:
+    """One page of events, latest date first (so upcoming events lead, as they always have), with their counts.
+
+    The pagination counts bare events; the counts of invitations are computed for this page's events only, in the
+    same query as the rows (counting the annotated list would join every invitation of every event).
+    """
+    ordered = queryset.order_by("-date", "-pk")
+    page = Paginator(ordered, per_page).get_page(number)
+    page_ids = page.object_list.values("pk")
+    page.object_list = list(events_with_counts(ordered.filter(pk__in=page_ids)).select_related("partner"))
+    return page
 
 
 # --- Waiting list and invitation rules ---------------------------------------------------------------------

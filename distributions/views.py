@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import coordination_required, role_required
@@ -21,7 +20,7 @@ from distributions.event_models import Event, Invitation
 from distributions.event_selectors import (
     candidates,
     event_invitations,
-    events_with_counts,
+    events_page,
     pack_items_sorted,
     waiting_list,
 )
@@ -46,6 +45,7 @@ from distributions.forms import EventForm, HandoverForm, OnboardingForm, PackCho
 from distributions.models import Pack
 
 WAITING_LIST_PAGE = 50
+EVENT_LIST_PAGE = 50
 
 
 viewers = role_required(Role.COORDINATION, Role.PRESCRIBER, Role.PARTNER)
@@ -86,15 +86,15 @@ def _back_to(name: str, event_pk: int, invitation_pk: int | None = None) -> str:
 @viewers
 def event_list(request):
     user = request.user
-    events = events_with_counts(Event.objects.for_user(user)).select_related("partner").order_by("-date", "-pk")
-    context = {"events": events, "today": timezone.localdate()}
     if user.is_prescriber:
-        context["invitations"] = (
+        invitations = (
             Invitation.objects.for_user(user)
             .select_related("event", "household__commune")
             .order_by("-event__date", "household__last_name", "pk")
         )
-    return render(request, "distributions/event_list.html", context)
+        return render(request, "distributions/event_list.html", {"invitations": invitations})
+    page = events_page(Event.objects.for_user(user), request.GET.get("page"), per_page=EVENT_LIST_PAGE)
+    return render(request, "distributions/event_list.html", {"page": page, "events": page.object_list})
 
 
 @viewers

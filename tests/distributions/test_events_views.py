@@ -192,6 +192,48 @@ def test_a_prescriber_sees_only_their_households_with_time_place_and_status(clie
         assert "Présent" in html
 
 
+def test_the_coordinations_event_list_shows_50_events_a_page_upcoming_first_with_their_counts(client, coordinator):
+    today = datetime.date.today()
+    for n in range(55):
+        EventFactory(title=f"Passé {n:02d}", date=today - datetime.timedelta(days=n + 1))
+    upcoming = EventFactory(title="Prochaine remise", date=today + datetime.timedelta(days=7), capacity=30)
+    hand_over(invitation_with_pack(coordinator, event=upcoming), coordinator)
+    InvitationFactory(event=upcoming)
+    client.force_login(coordinator)
+
+    first = client.get(reverse("distributions:list"))
+    second = client.get(reverse("distributions:list"), {"page": 2})
+
+    titles = [event.title for event in first.context["events"]]
+    assert titles == ["Prochaine remise"] + [f"Passé {n:02d}" for n in range(49)]
+    assert [event.title for event in second.context["events"]] == [f"Passé {n:02d}" for n in range(49, 55)]
+    html = first.content.decode()
+    assert "2 / 30" in html  # places taken by the upcoming event's two households
+    assert "Page 1 sur 2" in html and "page=2" in html
+    assert "Page 2 sur 2" in second.content.decode()
+
+
+def test_a_page_number_past_the_end_shows_the_last_page_of_events(client, coordinator):
+    EventFactory.create_batch(3)
+    client.force_login(coordinator)
+
+    response = client.get(reverse("distributions:list"), {"page": 9})
+
+    assert response.status_code == 200
+    assert response.context["page"].number == 1
+    assert len(response.context["events"]) == 3
+
+
+def test_a_partners_event_list_holds_only_the_events_it_runs(client, world):
+    EventFactory.create_batch(3, title="Remise sans partenaire")
+    client.force_login(world["users"]["partenaire"])
+
+    html = client.get(reverse("distributions:list")).content.decode()
+
+    assert escape(world["event"].title) in html
+    assert "Remise sans partenaire" not in html
+
+
 def test_the_household_page_shows_its_invitation_to_its_prescriber(client, world):
     client.force_login(world["users"]["prescripteur-a"])
 
