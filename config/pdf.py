@@ -5,6 +5,7 @@ parsed stylesheets are kept between requests: they cost more than a small docume
 Documents load nothing from the network or the disk: images must be inline (SVG) or `data:` URIs.
 """
 
+import logging
 from functools import cache
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 PDF_CONTENT_TYPE = "application/pdf"
+logger = logging.getLogger(__name__)
 
 
 @cache
@@ -67,6 +69,26 @@ def render_pdf(
         stylesheets=[stylesheet(path) for path in stylesheets],
         font_config=font_configuration(),
     )
+
+
+# Every stylesheet a document uses, parsed by warm(): equipment's labels, donor documents, distribution documents.
+WARM_STYLESHEETS = ("pdf/document.css", "pdf/distributions.css", "pdf/labels.css")
+_WARM_HTML = (
+    '<p>Filière <b>gras</b> <span class="mono">PH-000001</span> ☐ ☒ €</p>'  # the faces and glyphs documents use
+)
+
+
+def warm() -> None:
+    """Pay WeasyPrint's first-document costs once, when a server process starts rather than on someone's first
+    print: fontconfig and Pango find and load the fonts, the stylesheets are parsed and kept (~0.3 s of CPU, more
+    under load). A failure here is only logged: the first document would then pay it, as before."""
+    try:
+        sheets = [stylesheet(path) for path in WARM_STYLESHEETS]
+        HTML(string=_WARM_HTML, url_fetcher=_url_fetcher()).write_pdf(
+            stylesheets=sheets[:1], font_config=font_configuration()
+        )
+    except Exception:  # noqa: BLE001 - warming must never stop a server from starting
+        logger.warning("Préchauffage de WeasyPrint impossible : le premier document le paiera.", exc_info=True)
 
 
 def pdf_response(content: bytes, filename: str, *, attachment: bool = False) -> HttpResponse:

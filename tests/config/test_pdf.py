@@ -1,0 +1,25 @@
+"""WeasyPrint warmed when a server process starts (config.pdf.warm, called by config.wsgi)."""
+
+import logging
+
+from config import pdf
+
+
+def test_warming_parses_every_pdf_stylesheet_once_for_the_documents_to_come(settings):
+    settings.DEBUG = False
+    pdf._stylesheet_cached.cache_clear()
+
+    pdf.warm()
+
+    assert pdf._stylesheet_cached.cache_info().currsize == len(pdf.WARM_STYLESHEETS)
+    assert pdf.stylesheet("pdf/distributions.css") is pdf.stylesheet("pdf/distributions.css")
+
+
+def test_a_failed_warm_up_is_logged_and_the_server_still_starts(settings, monkeypatch, caplog):
+    settings.DEBUG = False
+    monkeypatch.setattr(pdf, "WARM_STYLESHEETS", ("pdf/absente.css",))
+
+    with caplog.at_level(logging.WARNING, logger="config.pdf"):
+        pdf.warm()
+
+    assert "Préchauffage de WeasyPrint impossible" in caplog.text
