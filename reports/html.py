@@ -1,12 +1,12 @@
-"""The dashboard's repeated markup (charts, people tables, the structure picker), written out in Python.
+"""The dashboard's repeated markup (charts, figure tables, pickers), written out in Python.
 
 Why not template partials: the page has a few hundred rows (47 communes in a chart and a table, 40 structures, 42
-options...). Drawn by the template engine they cost ~15 ms a page, three times the page's own SQL; joined here
-they cost well under a millisecond. Same markup as the partials it replaces; every text is escaped
+options...). Drawn by the template engine they cost ~15 ms a page, more than the page's own SQL; joined here
+they cost well under a millisecond. Same markup as the partials it replaced; every text is escaped
 (`html.escape`, as Django's autoescape does), every number is formatted before it gets here.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
 
 from django.utils.formats import get_format, number_format
@@ -107,6 +107,19 @@ def people_table(table: PeopleTable, *, first_column: str, caption: str, total_l
         f'<tfoot><tr><th scope="row">{escape(total_label)}</th>'
         f'<td class="text-end text-nowrap fw-bold">{escape(table.total.text)}</td></tr></tfoot>\n'
         "</table>"
+    )
+
+
+def table_rows(rows: Iterable[Sequence[str]], cell_classes: tuple[str, ...]) -> SafeString:
+    """Table body rows: the first cell is the row's header, the others get `cell_classes` in turn."""
+    cells_of = [f' class="{css}"' if css else "" for css in cell_classes]
+    return mark_safe(  # noqa: S308 - every cell is escaped
+        "".join(
+            f'<tr><th scope="row" class="fw-normal">{escape(header)}</th>'
+            + "".join(f"<td{css}>{escape(cell)}</td>" for css, cell in zip(cells_of, cells, strict=True))
+            + "</tr>\n"
+            for header, *cells in rows
+        )
     )
 
 

@@ -4,14 +4,14 @@ Equipment figures follow the bilan: items received that year, by current status 
 figures count households equipped that year (beneficiaries.stats) and always pass through reports.disclosure.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db import connection
 
 from beneficiaries.enums import EligibilityCriterion
 from equipment.enums import ItemCategory, ItemStatus, WeeeCategory
-from equipment.models import Item
 from equipment.selectors import PENDING_AUDIT, REFURBISHED_OR_LATER
 from reports.disclosure import PeopleCount, PeopleTable, people_count, protect_partition, protect_shares
 from reports.equipped import Equipped, equipped_in
@@ -55,14 +55,22 @@ class EquipmentFigures:
     weee: list[WeeeFigures]
 
 
+# Items received in the year (Item.objects.received_in), counted by category, current status and DEEE category.
+# Plain SQL: the ORM took longer to build this statement than PostgreSQL takes to run it.
+ITEMS_SQL = """
+SELECT category, status, weee_category, COUNT(*), SUM(weight_kg), COUNT(weight_kg)
+FROM equipment_item
+WHERE received_on >= %s AND received_on < %s
+GROUP BY category, status, weee_category
+"""
+ITEMS_COLUMNS = ("category", "status", "weee_category", "n", "kg", "weighed")
+
+
 def equipment_figures(year: int) -> EquipmentFigures:
     """The items received that year in one GROUP BY (category, status, DEEE category), then summed three ways."""
-    rows = list(
-        Item.objects.received_in(year)
-        .values("category", "status", "weee_category")
-        .annotate(n=Count("id"), kg=Sum("weight_kg"), weighed=Count("weight_kg"))
-        .order_by()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(ITEMS_SQL, [datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)])
+        rows = [dict(zip(ITEMS_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
     return EquipmentFigures(bilan=_bilan(year, rows), by_category=_by_category(rows), weee=_weee(rows))
 
 

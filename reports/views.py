@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import floatformat
+from django.urls import reverse
 
 from accounts.models import Organisation
 from equipment.enums import ItemCategory
@@ -108,21 +109,30 @@ def _equipment_text(equipment: EquipmentFigures, impact: Impact) -> dict:
             (ItemCategory(code).label.lower(), integer(count))
             for code, count in bilan["pending_audit_by_category"].items()
         ],
-        "categories": [
-            (row.label, *map(integer, (row.entrusted, row.pending_audit, row.refurbished, row.recycled)))
-            + (integer(row.distributed),)
-            for row in equipment.by_category
-        ],
-        "weee": [(row.label, integer(row.items), floatformat(row.weight_kg, "1g")) for row in equipment.weee],
+        "categories": html.table_rows(
+            (
+                [row.label, *(integer(n) for n in (row.entrusted, row.pending_audit, row.refurbished, row.recycled))]
+                + [integer(row.distributed)]
+                for row in equipment.by_category
+            ),
+            ("text-end",) * 5,
+        ),
+        "weee": html.table_rows(
+            ((row.label, integer(row.items), floatformat(row.weight_kg, "1g")) for row in equipment.weee),
+            ("text-end", "text-end"),
+        ),
         "weee_total_items": integer(sum(row.items for row in equipment.weee)),
         "weee_total_kg": floatformat(sum(row.weight_kg for row in equipment.weee), "1g"),
         "kg_co2e": floatformat(impact.kg_co2e, "0g"),
         "waste_kg": floatformat(impact.waste_kg, "1g"),
-        "factors": [
-            (label, factor.device, floatformat(factor.kg_co2e, "1g"), factor.unit)
-            + (factor.source_short or factor.source, factor.published)
-            for label, factor in impact.factors.values()
-        ],
+        "factors": html.table_rows(
+            (
+                [label, factor.device, floatformat(factor.kg_co2e, "1g"), factor.unit]
+                + [factor.source_short or factor.source, factor.published]
+                for label, factor in impact.factors.values()
+            ),
+            ("", "text-end", "", "", ""),
+        ),
     }
 
 
@@ -136,8 +146,11 @@ def dashboard(request):
     people = people_figures(year, scope.structure_id) if scope.people else None
     context = {
         "scope": scope,
-        "year": year,
-        "years": year_choices(),
+        "year": str(year),  # text: an int would go through number localisation at each of its ~25 places
+        "year_options": html.options(((y, str(y)) for y in year_choices()), year),
+        "csv": {
+            slug.replace("-", "_"): f"{reverse('dashboard:figure_csv', args=[slug])}?{scope.query}" for slug in FIGURES
+        },
         "structure_options": (
             html.options(Organisation.objects.structures().values_list("pk", "name"), scope.structure_id)
             if scope.can_pick_structure
