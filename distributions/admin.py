@@ -25,8 +25,13 @@ class PackTemplateLineInline(admin.TabularInline):
     min_num = 1
 
     def _in_use(self, obj) -> bool:
-        # A template already used by packs keeps its content: create a new template instead.
-        return obj is not None and obj.packs.exists()
+        # A template already used by packs keeps its content: create a new template instead. The admin asks for
+        # every line's permissions: the answer is read once per page and kept on the template.
+        if obj is None:
+            return False
+        if not hasattr(obj, "_in_use"):
+            obj._in_use = obj.packs.exists()
+        return obj._in_use
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and not self._in_use(obj)

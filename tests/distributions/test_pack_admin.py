@@ -5,9 +5,11 @@ from django.urls import reverse
 
 from distributions.enums import PackStatus
 from distributions.models import Pack, PackTemplate
-from distributions.services import pack_add_item, pack_create, pack_dissolve
+from distributions.services import pack_add_item, pack_create, pack_dissolve, pack_remove_item
 from equipment.enums import ItemCategory, ItemStatus
 from tests.factories import ItemFactory, PackTemplateFactory, UserFactory
+
+QUERY_LIMIT = 10
 
 
 @pytest.fixture
@@ -29,10 +31,10 @@ def _messages(response):
     return [str(message) for message in response.context["messages"]]
 
 
-def _queries(client, url):
-    client.get(url)  # warm the per-process caches (content types) so only the page's own queries count
+def _queries(client, url, params=None):
+    client.get(url, params)  # warm the per-process caches (content types) so only the page's own queries count
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
+        response = client.get(url, params)
     assert response.status_code == 200
     return len(queries)
 
@@ -42,6 +44,7 @@ def test_pack_changelist_query_count_does_not_grow_with_packs(client, technician
     pack_add_item(pack=pack_create(), item=ItemFactory(refurbished=True))
     baseline = _queries(client, url)
 
+    assert baseline <= QUERY_LIMIT
     for _ in range(19):
         pack_add_item(pack=pack_create(by=technician), item=ItemFactory(refurbished=True))
     with django_assert_num_queries(baseline):
@@ -55,11 +58,80 @@ def test_pack_change_page_query_count_does_not_grow_with_items(client, technicia
     pack_add_item(pack=pack, item=ItemFactory(refurbished=True))
     baseline = _queries(client, _change_url(pack))
 
+    assert baseline <= QUERY_LIMIT
     for _ in range(19):
         pack_add_item(pack=pack, item=ItemFactory(refurbished=True))
     with django_assert_num_queries(baseline):
         response = client.get(_change_url(pack))
     assert "Le pack est complet." in response.content.decode()
+
+
+def _filled_pack(technician, count):
+    template = PackTemplateFactory(lines={ItemCategory.SCREEN: 20, ItemCategory.MOUSE: 20})
+    pack = pack_create(template=template, by=technician)
+    for _ in range(count):
+        pack_add_item(pack=pack, item=ItemFactory(refurbished=True), by=technician)
+    return pack
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["history", "dissolve", "autocomplete"],
+    ids=["historique", "defaire", "materiel-disponible"],
+)
+def test_a_packs_other_admin_pages_cost_the_same_queries_for_1_or_15_items(client, technician, page):
+    names = {
+        "history": "admin:distributions_pack_history",
+        "dissolve": "admin:distributions_pack_dissolve",
+        "autocomplete": "admin:distributions_pack_items_autocomplete",
+    }
+    small, large = _filled_pack(technician, 1), _filled_pack(technician, 15)
+    for _ in range(15):  # more history lines, and more free items to pick from
+        pack_remove_item(pack=large, asset_tag=large.items.first().asset_tag, by=technician)
+        pack_add_item(pack=large, item=ItemFactory(refurbished=True), by=technician)
+    ItemFactory.create_batch(15, refurbished=True, category=ItemCategory.MOUSE)
+
+    params = {"term": "", "app_label": "distributions", "model_name": "packitem", "field_name": "item"}
+    params = params if page == "autocomplete" else None
+    few = _queries(client, reverse(names[page], args=[small.pk]), params)
+    many = _queries(client, reverse(names[page], args=[large.pk]), params)
+
+    assert few == many, f"{page} : {few} requêtes pour 1 matériel, {many} pour 15"
+    assert many <= QUERY_LIMIT
+
+
+def test_the_pack_add_page_costs_the_same_queries_with_1_or_15_templates(client, technician):
+    url = reverse("admin:distributions_pack_add")
+    few = _queries(client, url)
+
+    for _ in range(15):
+        PackTemplateFactory(lines={ItemCategory.SCREEN: 1, ItemCategory.MOUSE: 1})
+    many = _queries(client, url)
+
+    assert few == many
+    assert many <= QUERY_LIMIT
+
+
+@pytest.mark.parametrize("page", ["changelist", "change"], ids=["liste", "fiche"])
+def test_the_template_admin_pages_cost_the_same_queries_for_1_or_15_lines_and_packs(client, page):
+    client.force_login(UserFactory(coordination=True))
+    small = PackTemplateFactory(lines={ItemCategory.SCREEN: 1})
+
+    def url(template):
+        if page == "changelist":
+            return reverse("admin:distributions_packtemplate_changelist")
+        return reverse("admin:distributions_packtemplate_change", args=[template.pk])
+
+    few = _queries(client, url(small))
+    categories = list(ItemCategory)[:8]
+    large = PackTemplateFactory(lines=dict.fromkeys(categories, 2))
+    for _ in range(15):
+        PackTemplateFactory(lines=dict.fromkeys(categories, 1))
+        pack_create(template=large)
+    many = _queries(client, url(large))
+
+    assert few == many, f"{page} : {few} requêtes, puis {many}"
+    assert many <= QUERY_LIMIT
 
 
 def test_creating_a_pack_in_the_admin_numbers_it_and_opens_the_scan_page(client, technician):
