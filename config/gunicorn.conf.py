@@ -5,6 +5,10 @@ sync workers keep every core busy while some wait for the database: 5 on a 2-cor
 change it (fewer when PostgreSQL runs on the same small machine and memory is short: each worker holds ~100 MB
 with WeasyPrint loaded). Long work (big exports, an event's PDFs) goes to the task worker (`manage.py db_worker`),
 never to these workers: hence the short timeout.
+
+Database connections are persistent (CONN_MAX_AGE in config/settings.py): each worker keeps its own, so that a page
+does not pay for opening one (more than its queries). A connection must never be shared across a fork: pre_fork
+closes any the master opened while loading the application.
 """
 
 import multiprocessing
@@ -26,3 +30,11 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def pre_fork(server, worker):
+    """In the master, before each fork (at start and when a worker is recycled): no database connection is
+    inherited by a worker, where two processes would talk over the same socket."""
+    from django.db import connections
+
+    connections.close_all()
