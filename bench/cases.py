@@ -25,7 +25,9 @@ from django.urls import NoReverseMatch, reverse
 
 ROOT = Path(__file__).resolve().parent.parent
 # One state file per bench database, so that several generated databases can live side by side.
-STATE = ROOT / "bench" / "results" / f"state-{os.environ.get('DATABASE_URL', '').rsplit('/', 1)[-1].split('?')[0]}.json"
+STATE = (
+    ROOT / "bench" / "results" / f"state-{os.environ.get('DATABASE_URL', '').rsplit('/', 1)[-1].split('?')[0]}.json"
+)
 QUERY_LIMIT = 10
 
 
@@ -616,7 +618,7 @@ def snapshots(context) -> list[dict]:
 
 
 def middleware(context) -> list[dict]:
-    """Full middleware stack vs a bare view (the same view, no middleware)."""
+    """Full middleware stack vs a bare view (the same view, no middleware), in the process and over HTTP."""
     url = reverse("bench_bare")
     anonymous = Client()
     full = samples(lambda: anonymous.get(url), 1000, warmup=50)
@@ -634,7 +636,7 @@ def middleware(context) -> list[dict]:
             ratio=ratio,
             target="ratio ≤ 1.3",
             passed=ratio <= 1.3,
-            detail=f"{len(settings.MIDDLEWARE)} middlewares",
+            detail=f"{len(settings.MIDDLEWARE)} middlewares, dans le processus (client de test de Django)",
         ),
         row(
             "pile de middlewares complète / vue nue (connecté)",
@@ -643,7 +645,77 @@ def middleware(context) -> list[dict]:
             ratio=p50(signed) / p50(bare),
             target="(pour information)",
             passed=None,
-            detail="session lue et réenregistrée à chaque requête (SESSION_SAVE_EVERY_REQUEST)",
+            detail="session et compte lus (session réenregistrée au plus une fois par minute)",
+        ),
+        *_middleware_over_http(),
+    ]
+
+
+def _middleware_over_http() -> list[dict]:
+    """The same comparison as a person's browser sees it: gunicorn as in production (bench/loadtest.py), wrk on the
+    loopback, the bare view through the full stack against a second gunicorn with no middleware; rounds alternated,
+    best round of each. Times are per request of the whole server (1 / requests per second)."""
+    import shutil
+
+    from bench import loadtest
+
+    case = "pile de middlewares / vue nue, en HTTP (anonyme)"
+    if not shutil.which("wrk"):
+        return [skipped(case, "wrk absent (apt-get install wrk)")]
+    sessions = loadtest.session_cookies(loadtest.CONNECTIONS)
+    script = loadtest.rotating_cookies_script([cookie for cookie, _ in sessions])
+    env = loadtest.server_env()
+    port, bare_port = loadtest.free_ports(2)
+    path = reverse("bench_bare")
+    with (
+        loadtest.gunicorn(env, port) as server,
+        loadtest.gunicorn({**env, "BENCH_MIDDLEWARE": "none"}, bare_port) as bare_server,
+    ):
+        best = loadtest.measure(
+            {
+                "full": (f"http://{loadtest.HOST}:{port}{path}", None, server.pid),
+                "signed_in": (f"http://{loadtest.HOST}:{port}{path}", script, server.pid),
+                "none": (f"http://{loadtest.HOST}:{bare_port}{path}", None, bare_server.pid),
+            },
+            rounds=3,
+            seconds=4,
+        )
+    per_request = {name: 1000 / measured["requests_per_second"] for name, measured in best.items()}
+    cpu = {name: measured["server_cpu_ms_per_request"] for name, measured in best.items()}
+
+    def cpu_detail(name: str) -> str:
+        if not (cpu[name] and cpu["none"]):
+            return ""
+        times = f"{cpu[name]:.2f} contre {cpu['none']:.2f} ms/requête"
+        return f" ; CPU de gunicorn {times} (×{cpu[name] / cpu['none']:.2f})"
+
+    ratio = per_request["full"] / per_request["none"]
+    workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() * 2 + 1))
+    setup = f"gunicorn {workers} workers, wrk {loadtest.CONNECTIONS} connexions, meilleure de 3 manches"
+    return [
+        row(
+            case,
+            floor=per_request["none"],
+            ratio=ratio,
+            target="ratio ≤ 1.3",
+            passed=ratio <= 1.3,
+            detail=(
+                f"{best['full']['requests_per_second']:.0f} requêtes/s contre "
+                f"{best['none']['requests_per_second']:.0f} sans middleware{cpu_detail('full')} ; {setup}"
+            ),
+            p50_ms=round(per_request["full"], 2),
+        ),
+        row(
+            "pile de middlewares / vue nue, en HTTP (connecté)",
+            floor=per_request["none"],
+            ratio=per_request["signed_in"] / per_request["none"],
+            target="(pour information)",
+            passed=None,
+            detail=(
+                f"{best['signed_in']['requests_per_second']:.0f} requêtes/s, "
+                f"{loadtest.CONNECTIONS} sessions de prescripteurs en alternance{cpu_detail('signed_in')}"
+            ),
+            p50_ms=round(per_request["signed_in"], 2),
         ),
     ]
 
