@@ -1,4 +1,5 @@
 import html
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,23 @@ from equipment.selectors import item_list_rows, item_list_values
 from jobs.services import job_enqueue
 
 
+class ItemListPaginator(LargeTablePaginator):
+    """Pages over the rows' values(), counts the filtered items alone. Counted through the values(), the count's
+    subquery kept their columns and the joins to the donor (62 ms instead of a few for a search by model)."""
+
+    def __init__(self, rows, per_page, *, items):
+        super().__init__(rows, per_page)
+        self.items = items
+
+    @cached_property
+    def count(self) -> int:
+        rows, self.object_list = self.object_list, self.items
+        try:
+            return LargeTablePaginator.count.func(self)
+        finally:
+            self.object_list = rows
+
+
 @staff_required
 def item_list(request):
     item_filter = ItemFilter(request.GET, queryset=Item.objects.all())
@@ -25,7 +43,7 @@ def item_list(request):
         if exact is not None:
             # A barcode scanner types the tag and Enter: open the item at once.
             return redirect("equipment:detail", exact)
-    page = LargeTablePaginator(item_list_values(items), 50).get_page(request.GET.get("page"))
+    page = ItemListPaginator(item_list_values(items), 50, items=items).get_page(request.GET.get("page"))
     rows = item_list_rows(page, list_url=reverse("equipment:list"))
     context = {"filter": item_filter, "page": page, "rows": rows, "rows_html": _item_rows_html(rows)}
     return render(request, "equipment/item_list.html", context)

@@ -158,3 +158,28 @@ def test_the_item_page_reads_the_same_queries_with_or_without_a_donation(technic
         html = technician_client.get(reverse("equipment:detail", args=[given.asset_tag])).content.decode()
     assert "Mairie" in html
     assert len(one.captured_queries) <= 10
+
+
+def test_the_count_reads_the_filtered_items_alone(technician_client):
+    ItemFactory.create_batch(3)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = technician_client.get(URL, {"category": "screen"}).content.decode()
+
+    counts = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1 and "donations_donor" not in counts[0] and '"model"' not in counts[0]
+    assert "3 matériels" in html
+
+
+def test_the_last_pages_read_from_the_end_show_the_same_rows_in_order(technician_client):
+    donation = DonationFactory()
+    for day in range(1, 102):  # 101 items, one a day: three pages of 50, 50 and 1
+        ItemFactory(donation=donation, received_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=day))
+
+    pages = [rows_of(technician_client.get(URL, {"page": number}).content.decode()) for number in (1, 2, 3)]
+
+    dates = [row[5] for page in pages for row in page]
+    assert [len(page) for page in pages] == [50, 50, 1]
+    assert dates == sorted(dates, key=lambda d: datetime.datetime.strptime(d, "%d/%m/%Y"), reverse=True)
+    (last,) = pages[2]
+    assert last[1:3] + last[4:] == ["Écran", "Dell P2217H", "Reçu", "02/01/2024", donation.donor.name]
