@@ -1,7 +1,8 @@
 """The programme's figures for one year, as the dashboard, its CSV files and the public page show them.
 
-Equipment figures follow the bilan: items received that year, by current status (equipment.selectors). People
-figures count households equipped that year (beneficiaries.stats) and always pass through reports.disclosure.
+Equipment figures follow the bilan: items received that year, by current status (equipment.selectors), all from
+one GROUP BY. People figures count households equipped that year (definition in beneficiaries.stats, counted in one
+query by reports.equipped) and always pass through reports.disclosure.
 """
 
 import datetime
