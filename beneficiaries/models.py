@@ -89,7 +89,10 @@ class Household(models.Model):
     # Null only once anonymised (see the household_identity_or_anonymised constraint).
     birth_date = models.DateField("date de naissance", null=True)
     address = models.CharField("adresse", max_length=250, help_text="Numéro et rue, complément éventuel.")
-    commune = models.ForeignKey(Commune, verbose_name="commune", on_delete=models.PROTECT, related_name="households")
+    # No index of their own: the list's indexes below start with them and serve their lookups too.
+    commune = models.ForeignKey(
+        Commune, verbose_name="commune", on_delete=models.PROTECT, related_name="households", db_index=False
+    )
     phone = models.CharField("téléphone", max_length=30, blank=True)
     email = models.EmailField("e-mail", blank=True)
     size = models.PositiveSmallIntegerField(
@@ -104,7 +107,11 @@ class Household(models.Model):
         "Pas de données de santé ni de détail sur la situation.",
     )
     structure = models.ForeignKey(
-        "accounts.Organisation", verbose_name="structure", on_delete=models.PROTECT, related_name="households"
+        "accounts.Organisation",
+        verbose_name="structure",
+        on_delete=models.PROTECT,
+        related_name="households",
+        db_index=False,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="inscrit par", on_delete=models.PROTECT, related_name="+"
@@ -119,6 +126,15 @@ class Household(models.Model):
         "conservation des données (beneficiaries.retention).",
     )
     equipped_on = models.DateField("équipé le", null=True, blank=True, editable=False)
+    # Kept by the database (triggers of migration 0007 on the certification table), whatever writes certifications:
+    # the status filter and its index read one column instead of a subquery per household.
+    current_expires_on = models.DateField(
+        "certification valable jusqu'au",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Fin de validité de la dernière certification (la plus récente par date) ; vide sans certification.",
+    )
     name_key = models.CharField(max_length=210, editable=False, db_index=True)
     address_key = models.CharField(max_length=250, editable=False)
     # Optimistic locking: each edit from the household page says which version it started from.
@@ -134,7 +150,16 @@ class Household(models.Model):
         verbose_name = "foyer"
         verbose_name_plural = "foyers"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["commune", "address_key"], name="household_address_key")]
+        indexes = [
+            models.Index(fields=["commune", "address_key"], name="household_address_key"),
+            # The list, newest first: a structure's households, a commune's (one index probe for a page).
+            models.Index(fields=["structure", "-created_at", "-id"], name="household_structure_recent"),
+            models.Index(fields=["commune", "-created_at", "-id"], name="household_commune_recent"),
+            # The status filters: eligible / expired / registered households, of a structure or of all.
+            models.Index(fields=["structure", "current_expires_on"], name="household_structure_expiry"),
+            models.Index(fields=["current_expires_on"], name="household_expiry"),
+            # (A trigram index on name_key, for the name search, is created on PostgreSQL by migration 0007.)
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(size__gte=1) & Q(size__lte=20), name="household_size_range"),
             # Anonymised: every identifying field erased and a pseudonym instead; otherwise a birth date, no pseudonym.
@@ -154,15 +179,26 @@ class Household(models.Model):
         ]
 
     def __str__(self):
-        if self.anonymised_at is not None:
-            return f"Foyer #{self.pseudonym}"
-        return f"{self.last_name.upper()} {self.first_name}"
+        return household_display_name(
+            last_name=self.last_name,
+            first_name=self.first_name,
+            pseudonym=self.pseudonym,
+            anonymised=self.anonymised_at is not None,
+        )
 
     def save(self, *args, **kwargs):
         # Keys for duplicate detection follow the fields whatever writes the row.
         if self.anonymised_at is None:
             self.name_key = household_name_key(self.last_name, self.first_name)
             self.address_key = compact_key(self.address)
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            # current_expires_on belongs to the database: an instance read before a certification was added must
+            # not write its stale copy back.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "current_expires_on"
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -175,6 +211,13 @@ class Household(models.Model):
     @property
     def full_name(self) -> str:
         return str(self)
+
+
+def household_display_name(*, last_name: str, first_name: str, pseudonym: str, anonymised: bool) -> str:
+    """How a household is named on every page: « DURAND Léa », or its pseudonym once anonymised."""
+    if anonymised:
+        return f"Foyer #{pseudonym}"
+    return f"{last_name.upper()} {first_name}"
 
 
 def household_name_key(last_name: str, first_name: str) -> str:
@@ -194,7 +237,11 @@ class Certification(models.Model):
     """A prescriber's statement that a household meets criteria, proof seen; renewing adds a new one."""
 
     household = models.ForeignKey(
-        Household, verbose_name="foyer", on_delete=models.PROTECT, related_name="certifications"
+        Household,
+        verbose_name="foyer",
+        on_delete=models.PROTECT,
+        related_name="certifications",
+        db_index=False,  # certification_latest starts with household_id and serves the joins too.
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="certifié par", on_delete=models.PROTECT, related_name="+"
@@ -229,6 +276,8 @@ class Certification(models.Model):
         verbose_name_plural = "certifications d'éligibilité"
         ordering = ["-certified_on", "-id"]
         get_latest_by = ["certified_on", "id"]
+        # « The latest certification of a household »: one index probe, no sort.
+        indexes = [models.Index(fields=["household", "-certified_on", "-id"], name="certification_latest")]
         constraints = [
             models.CheckConstraint(condition=Q(proof_seen=True), name="certification_proof_seen"),
             models.CheckConstraint(condition=Q(data_notice_given=True), name="certification_data_notice_given"),

@@ -6,12 +6,20 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from beneficiaries.dates import add_years
 from beneficiaries.enums import HouseholdStatus
-from beneficiaries.models import Certification, Commune, Household, PeriodOverride, Qpv, household_name_key
+from beneficiaries.models import (
+    Certification,
+    Commune,
+    Household,
+    PeriodOverride,
+    Qpv,
+    household_display_name,
+    household_name_key,
+)
 from beneficiaries.normalize import compact_key, words
 
 
@@ -28,12 +36,12 @@ def household_invited_condition() -> Q | None:
 
 
 def household_status_annotations(today: datetime.date | None = None) -> dict:
-    """Annotations `current_expires_on` (latest certification's expiry) and `status` (a HouseholdStatus value).
+    """Annotation `status` (a HouseholdStatus value), from equipped_on, a pending invitation and current_expires_on.
 
     Order matters: equipped wins over invited, invited over eligible, eligible over expired.
+    (`current_expires_on`, the latest certification's expiry, is a column kept by the database.)
     """
     today = today or timezone.localdate()
-    latest = Certification.objects.filter(household=OuterRef("pk")).order_by("-certified_on", "-id")
     whens = [When(equipped_on__isnull=False, then=Value(HouseholdStatus.EQUIPPED))]
     invited = household_invited_condition()
     if invited is not None:
@@ -42,10 +50,31 @@ def household_status_annotations(today: datetime.date | None = None) -> dict:
         When(current_expires_on__gt=today, then=Value(HouseholdStatus.ELIGIBLE)),
         When(current_expires_on__isnull=False, then=Value(HouseholdStatus.EXPIRED)),
     ]
-    return {
-        "current_expires_on": Subquery(latest.values("expires_on")[:1]),
-        "status": Case(*whens, default=Value(HouseholdStatus.REGISTERED), output_field=CharField()),
-    }
+    return {"status": Case(*whens, default=Value(HouseholdStatus.REGISTERED), output_field=CharField())}
+
+
+def household_status_condition(status: str, today: datetime.date | None = None) -> Q:
+    """A condition on Household meaning « has this status »: the same rules as household_status_annotations.
+
+    Filtering on the annotation computes the CASE for every household before any index can help; this condition
+    is plain columns (equipped_on, current_expires_on, indexed) and one EXISTS on the pending invitations.
+    """
+    today = today or timezone.localdate()
+    if status == HouseholdStatus.EQUIPPED:
+        return Q(equipped_on__isnull=False)
+    condition = Q(equipped_on__isnull=True)
+    invited = household_invited_condition()
+    if status == HouseholdStatus.INVITED:
+        return condition & invited if invited is not None else Q(pk__in=[])
+    if invited is not None:
+        condition &= ~invited
+    if status == HouseholdStatus.ELIGIBLE:
+        return condition & Q(current_expires_on__gt=today)
+    if status == HouseholdStatus.EXPIRED:
+        return condition & Q(current_expires_on__lte=today)
+    if status == HouseholdStatus.REGISTERED:
+        return condition & Q(current_expires_on__isnull=True)
+    raise ValueError(f"Statut inconnu : {status!r}")
 
 
 def household_status(household: Household, today: datetime.date | None = None) -> HouseholdStatus:
@@ -54,6 +83,99 @@ def household_status(household: Household, today: datetime.date | None = None) -
     if annotated is not None and today is None:
         return HouseholdStatus(annotated)
     return HouseholdStatus(Household.objects.with_status(today).values_list("status", flat=True).get(pk=household.pk))
+
+
+def household_status_of(
+    *, equipped_on: datetime.date | None, invited: bool, current_expires_on: datetime.date | None, today: datetime.date
+) -> HouseholdStatus:
+    """The rules of household_status_annotations applied to facts already read (the list's rows), in the same order."""
+    if equipped_on is not None:
+        return HouseholdStatus.EQUIPPED
+    if invited:
+        return HouseholdStatus.INVITED
+    if current_expires_on is None:
+        return HouseholdStatus.REGISTERED
+    return HouseholdStatus.ELIGIBLE if current_expires_on > today else HouseholdStatus.EXPIRED
+
+
+def households_invited(household_ids) -> set[int]:
+    """Among these households, those invited to an event and not yet equipped (see household_invited_condition)."""
+    from distributions.event_enums import PENDING_STATUSES
+    from distributions.event_models import Invitation
+
+    pending = Invitation.objects.filter(household_id__in=list(household_ids), status__in=sorted(PENDING_STATUSES))
+    return set(pending.order_by().values_list("household_id", flat=True))
+
+
+# The cells of the household list, read as values (no model instances for 25 rows shown once). No status
+# annotation: its CASE and EXISTS would be compiled twice per page (count and rows) and computed in SQL; the status
+# of the page's rows is worked out in household_list_rows, with one query for their pending invitations.
+HOUSEHOLD_LIST_FIELDS = (
+    "pk",
+    "last_name",
+    "first_name",
+    "pseudonym",
+    "anonymised_at",
+    "birth_date",
+    "commune__name",
+    "equipped_on",
+    "current_expires_on",
+    "created_at",
+)
+STATUS_BADGE_CLASSES = {
+    HouseholdStatus.ELIGIBLE: "text-bg-success",
+    HouseholdStatus.EXPIRED: "text-bg-warning",
+    HouseholdStatus.INVITED: "text-bg-info",
+    HouseholdStatus.EQUIPPED: "text-bg-primary",
+    HouseholdStatus.REGISTERED: "text-bg-secondary",
+}
+
+
+def household_status_badge(status: str) -> dict:
+    """How a status is shown, on the list and the household page: its label and Bootstrap badge colour."""
+    status = HouseholdStatus(status)
+    return {"label": status.label, "css_class": STATUS_BADGE_CLASSES[status]}
+
+
+def household_list_values(households, *, with_structure: bool):
+    """The list's queryset as the few values its cells show, newest first (a unique order, for pagination)."""
+    fields = (*HOUSEHOLD_LIST_FIELDS, "structure__name") if with_structure else HOUSEHOLD_LIST_FIELDS
+    return households.order_by("-created_at", "-id").values(*fields)
+
+
+def household_list_rows(rows, *, list_url: str, today: datetime.date | None = None) -> list[dict]:
+    """Each row as its cells print (name, dates as dd/mm/yyyy, status badge, link): done here once rather than by
+    template filters and an include in every row. Household pages live under the list's URL (one reverse())."""
+    today = today or timezone.localdate()
+    rows = list(rows)
+    invited = households_invited(row["pk"] for row in rows if row["equipped_on"] is None) if rows else set()
+    result = []
+    for row in rows:
+        status = household_status_of(
+            equipped_on=row["equipped_on"],
+            invited=row["pk"] in invited,
+            current_expires_on=row["current_expires_on"],
+            today=today,
+        )
+        name = household_display_name(
+            last_name=row["last_name"],
+            first_name=row["first_name"],
+            pseudonym=row["pseudonym"],
+            anonymised=row["anonymised_at"] is not None,
+        )
+        result.append(
+            {
+                **row,
+                "url": f"{list_url}{row['pk']}/",
+                "name": name,
+                "birth": f"{row['birth_date']:%d/%m/%Y}" if row["birth_date"] else "",
+                "status": status,
+                "badge": household_status_badge(status),
+                "expires": f"{row['current_expires_on']:%d/%m/%Y}" if row["current_expires_on"] else "—",
+                "registered": f"{timezone.localtime(row['created_at']):%d/%m/%Y}",
+            }
+        )
+    return result
 
 
 def household_current_certification(household: Household) -> Certification | None:
@@ -89,6 +211,11 @@ def commune_suggestions(typed: str, limit: int = 3) -> list[Commune]:
 
 def strip_postal_code(typed: str) -> str:
     return re.sub(r"\(?\s*\d{5}\s*\)?", " ", typed or "").strip()
+
+
+def commune_has_qpv() -> Exists:
+    """For annotations on Household: its commune contains a QPV (the page then says so)."""
+    return Exists(Qpv.communes.through.objects.filter(commune_id=OuterRef("commune_id")))
 
 
 def commune_choices() -> list[dict]:
@@ -189,6 +316,24 @@ def household_may_receive_pack(household: Household, on: datetime.date | None = 
     if allowed_on is None or on >= allowed_on:
         return True
     return household_active_override(household) is not None
+
+
+@dataclass(frozen=True)
+class PackSituation:
+    """What the household page says about the programme period (one read of the overrides at most)."""
+
+    next_pack_allowed_on: datetime.date | None
+    active_override: PeriodOverride | None
+    may_receive_pack: bool
+
+
+def household_pack_situation(household: Household, on: datetime.date | None = None) -> PackSituation:
+    """household_next_pack_allowed_on, household_active_override and household_may_receive_pack together."""
+    on = on or timezone.localdate()
+    allowed_on = household_next_pack_allowed_on(household)
+    override = household_active_override(household)
+    may_receive = allowed_on is None or on >= allowed_on or override is not None
+    return PackSituation(next_pack_allowed_on=allowed_on, active_override=override, may_receive_pack=may_receive)
 
 
 def households_with_valid_certification(on: datetime.date | None = None):

@@ -3,8 +3,8 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -16,10 +16,12 @@ from beneficiaries.models import Household
 from beneficiaries.retention import anonymisation_due_on
 from beneficiaries.selectors import (
     commune_choices,
-    household_active_override,
+    commune_has_qpv,
     household_current_certification,
-    household_may_receive_pack,
-    household_next_pack_allowed_on,
+    household_list_rows,
+    household_list_values,
+    household_pack_situation,
+    household_status_badge,
 )
 from beneficiaries.services import (
     DuplicateSuspected,
@@ -29,6 +31,7 @@ from beneficiaries.services import (
     household_update,
     period_override_grant,
 )
+from config.pagination import LargeTablePaginator
 from distributions.event_selectors import household_invitations
 
 PAGE_SIZE = 25
@@ -54,10 +57,10 @@ prescribers_only = _allow(lambda user: user.is_prescriber)
 coordination_only = _allow(lambda user: user.is_coordination)
 
 
-def _household_or_404(request, pk):
+def _household_or_404(request, pk, **annotations):
     """Scoped first, then looked up: another structure's household does not exist for this user."""
     queryset = Household.objects.for_user(request.user).with_status().select_related("commune", "structure")
-    return get_object_or_404(queryset, pk=pk)
+    return get_object_or_404(queryset.annotate(**annotations), pk=pk)
 
 
 def _form_context(form, **extra):
@@ -95,16 +98,14 @@ def _qpv_commune(commune) -> str:
 
 @viewers_only
 def household_list(request):
-    queryset = (
-        Household.objects.for_user(request.user)
-        .with_status()
-        .select_related("commune", "structure")
-        .order_by("-created_at", "-id")
-    )
-    household_filter = HouseholdFilter(request.GET, queryset=queryset, user=request.user)
-    page = Paginator(household_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    households = Household.objects.for_user(request.user)
+    household_filter = HouseholdFilter(request.GET, queryset=households, user=request.user)
+    values = household_list_values(household_filter.qs, with_structure=request.user.is_coordination)
+    page = LargeTablePaginator(values, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = household_list_rows(page, list_url=reverse("beneficiaries:list"), today=household_filter.today)
     access_log_record(user=request.user, action=AccessAction.LIST)
-    return render(request, "beneficiaries/household_list.html", {"filter": household_filter, "page": page})
+    context = {"filter": household_filter, "page": page, "rows": rows}
+    return render(request, "beneficiaries/household_list.html", context)
 
 
 @prescribers_only
@@ -138,16 +139,18 @@ def household_create(request):
 
 @viewers_only
 def household_detail(request, pk):
-    household = _household_or_404(request, pk)
+    household = _household_or_404(request, pk, commune_has_qpv=commune_has_qpv())
     certifications = list(household.certifications.select_related("author", "structure"))
+    pack = household_pack_situation(household)
     context = {
         "household": household,
+        "status_badge": household_status_badge(household.status),
         "certification": certifications[0] if certifications else None,
         "certifications": certifications,
-        "commune_has_qpv": household.commune.qpvs.exists(),
-        "may_receive_pack": household_may_receive_pack(household),
-        "next_pack_allowed_on": household_next_pack_allowed_on(household),
-        "active_override": household_active_override(household),
+        "commune_has_qpv": household.commune_has_qpv,
+        "may_receive_pack": pack.may_receive_pack,
+        "next_pack_allowed_on": pack.next_pack_allowed_on,
+        "active_override": pack.active_override,
         "duplicate_confirmations": household.duplicate_confirmations.select_related("confirmed_by"),
         "override_form": PeriodOverrideForm() if request.user.is_coordination else None,
         "household_invitations": household_invitations(household, request.user),

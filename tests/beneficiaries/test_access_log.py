@@ -6,7 +6,8 @@ import io
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from beneficiaries.enums import AccessAction
@@ -245,3 +246,18 @@ def test_purge_dry_run_counts_and_deletes_nothing(household, prescriber_a):
 
     assert HouseholdAccessLog.objects.count() == 2
     assert "Simulation : 2 lignes" in out.getvalue()
+
+
+@pytest.mark.parametrize("role", ["prescriber_a", "coordinator"])
+def test_showing_the_list_costs_the_log_one_insert_and_nothing_more(client, request, role):
+    user = request.getfixturevalue(role)
+    HouseholdFactory.create_batch(3, structure=request.getfixturevalue("structure_a"), certified=True)
+    client.force_login(user)
+    client.get(reverse("beneficiaries:list"))  # warm: the session's periodic refresh is not the page's
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("beneficiaries:list"), {"status": "eligible"})
+
+    touching = [query["sql"] for query in captured.captured_queries if "householdaccesslog" in query["sql"]]
+    assert len(touching) == 1 and touching[0].startswith('INSERT INTO "beneficiaries_householdaccesslog"')
+    assert _rows()[-1] == (user.pk, user.organisation_id, AccessAction.LIST, None)

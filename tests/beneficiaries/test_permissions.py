@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from beneficiaries.models import Certification, Household, PeriodOverride
-from tests.factories import CertificationFactory, HouseholdFactory, UserFactory
+from beneficiaries.models import Certification, DuplicateConfirmation, Household, PeriodOverride
+from tests.factories import CertificationFactory, HouseholdFactory, InvitationFactory, UserFactory
 
 ROLES = ["coordination", "technicien", "prescripteur_a", "prescripteur_b", "partenaire", "anonyme"]
 
@@ -146,28 +146,56 @@ def test_a_prescriber_cannot_filter_on_another_structure(client, users, prescrib
 
 # --- Query counts --------------------------------------------------------------------------------------------
 
+QUERY_BUDGET = 10
+# Filters, and a first household they show (an empty list skips the query for its rows' invitations).
+LIST_FILTERS = {
+    "sans filtre": ({}, {"certified": True}),
+    "éligibles expirant bientôt, par nom": ({"status": "eligible", "q": "lef", "expiring": "on"}, {"certified": True}),
+    "invités": ({"status": "invited"}, {"invited": True}),
+    "expirés d'une commune": ({"status": "expired", "commune": "raismes"}, {"expired": True}),
+    "page 2": ({"page": "2"}, {"certified": True}),
+}
+
 
 def count_queries(client, url, params=None):
+    client.get(url, params or {})  # warm: the session's periodic refresh and caches are not the page's
     with CaptureQueriesContext(connection) as context:
         response = client.get(url, params or {})
     assert response.status_code == 200
     return len(context.captured_queries)
 
 
+def _more_households(structure, count):
+    """Every status, beyond one page of the list (25 rows)."""
+    HouseholdFactory.create_batch(count, structure=structure, certified=True)
+    HouseholdFactory.create_batch(4, structure=structure, expired=True)
+    HouseholdFactory.create_batch(3, structure=structure, equipped=True)
+    HouseholdFactory.create_batch(2, structure=structure)
+    for _ in range(3):
+        InvitationFactory(household=HouseholdFactory(structure=structure, certified=True))
+
+
 @pytest.mark.parametrize("role", ["prescripteur_a", "coordination"])
-def test_the_list_costs_the_same_queries_with_1_or_20_households(client, users, prescriber_a, role):
+@pytest.mark.parametrize("case", LIST_FILTERS)
+def test_the_list_costs_the_same_queries_with_1_or_40_households(client, users, prescriber_a, raismes, role, case):
+    params, first = LIST_FILTERS[case]
+    params = {key: raismes.pk if value == "raismes" else value for key, value in params.items()}
     client.force_login(users[role])
-    HouseholdFactory(structure=prescriber_a.organisation, certified=True)
+    household = HouseholdFactory(
+        structure=prescriber_a.organisation,
+        commune=raismes,
+        certified=first.get("certified", False),
+        expired=first.get("expired", False),
+    )
+    if first.get("invited"):
+        InvitationFactory(household=household)
     url = reverse("beneficiaries:list")
-    with_one = count_queries(client, url)
-    with_one_filtered = count_queries(client, url, {"status": "eligible", "q": "lef", "expiring": "on"})
+    with_one = count_queries(client, url, {key: value for key, value in params.items() if key != "page"})
 
-    HouseholdFactory.create_batch(12, structure=prescriber_a.organisation, certified=True)
-    HouseholdFactory.create_batch(4, structure=prescriber_a.organisation, expired=True)
-    HouseholdFactory.create_batch(3, structure=prescriber_a.organisation, equipped=True)
+    _more_households(prescriber_a.organisation, 28)
 
-    assert count_queries(client, url) == with_one
-    assert count_queries(client, url, {"status": "eligible", "q": "lef", "expiring": "on"}) == with_one_filtered
+    assert count_queries(client, url, params) == with_one
+    assert with_one <= QUERY_BUDGET
 
 
 def test_the_detail_page_costs_the_same_queries_with_1_or_6_certifications(client, users, household):
@@ -178,6 +206,29 @@ def test_the_detail_page_costs_the_same_queries_with_1_or_6_certifications(clien
     CertificationFactory.create_batch(5, household=household)
 
     assert count_queries(client, url) == with_one
+    assert with_one <= QUERY_BUDGET
+
+
+def test_the_detail_page_for_coordination_stays_within_budget_with_everything_on_it(client, users, household):
+    """The fullest household page: coordination (second factor), equipped with an override waiting, invitations,
+    duplicates confirmed, many certifications."""
+    client.force_login(users["coordination"])
+    url = reverse("beneficiaries:detail", args=[household.pk])
+    client.post(reverse("beneficiaries:override", args=[household.pk]), OVERRIDE)
+    with_few = count_queries(client, url)
+
+    CertificationFactory.create_batch(5, household=household)
+    for _ in range(3):
+        InvitationFactory(household=household, status="absent")
+    other = HouseholdFactory()
+    for _ in range(2):
+        confirmation = DuplicateConfirmation.objects.create(
+            household=household, confirmed_by=users["prescripteur_a"], reason="Homonyme vérifié"
+        )
+        confirmation.similar_to.add(other)
+
+    assert count_queries(client, url) == with_few
+    assert with_few <= QUERY_BUDGET
 
 
 def test_in_the_admin_coordination_reads_households_and_technicians_see_none(client, users, household):

@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from beneficiaries.enums import DECLARED_CRITERIA
 from beneficiaries.models import Certification, Household
-from tests.factories import HouseholdFactory
+from beneficiaries.retention import household_anonymise
+from tests.factories import CertificationFactory, HouseholdFactory, InvitationFactory, OrganisationFactory
 
 
 def form_data(**overrides):
@@ -160,3 +161,147 @@ def test_expiring_soon_filter(client, prescriber_a):
     html = client.get(reverse("beneficiaries:list"), {"expiring": "on"}).content.decode()
 
     assert str(soon) in html and str(later) not in html
+
+
+# --- The list: cells, filters, pagination ----------------------------------------------------------------------
+
+
+def _list(client, **params):
+    response = client.get(reverse("beneficiaries:list"), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_each_row_links_the_household_and_shows_its_status_and_dates(client, prescriber_a):
+    household = HouseholdFactory(
+        last_name="Dupuis",
+        first_name="Jean",
+        birth_date=datetime.date(1961, 10, 6),
+        structure=prescriber_a.organisation,
+    )
+    certification = CertificationFactory(household=household)
+    InvitationFactory(household=HouseholdFactory(last_name="Invité", structure=prescriber_a.organisation))
+    client.force_login(prescriber_a)
+
+    html = _list(client)
+
+    row = re.search(r"<tr><td><a href=\"/foyers/(\d+)/\">DUPUIS Jean</a></td>(.*?)</tr>", html)
+    assert row is not None and int(row.group(1)) == household.pk
+    cells = re.findall(r"<td>(.*?)</td>", row.group(2))
+    assert cells == [
+        "06/10/1961",
+        household.commune.name,
+        '<span class="badge text-bg-success status-badge">Éligible</span>',
+        f"{certification.expires_on:%d/%m/%Y}",
+        f"{datetime.date.today():%d/%m/%Y}",
+    ]
+    assert '<span class="badge text-bg-info status-badge">Invité</span>' in html
+
+
+def test_coordination_rows_name_the_structure(client, coordinator, prescriber_a):
+    HouseholdFactory(last_name="Dupuis", structure=prescriber_a.organisation)
+    client.force_login(coordinator)
+
+    html = _list(client)
+
+    assert '<th scope="col">Structure</th>' in html
+    assert f"<td>{prescriber_a.organisation.name}</td>" in html
+    assert '<span class="badge text-bg-secondary status-badge">Inscrit</span></td><td>—</td>' in html
+
+
+def test_every_status_filter_lists_its_households(client, prescriber_a):
+    structure = prescriber_a.organisation
+    named = {
+        "registered": HouseholdFactory(last_name="Inscrit", structure=structure),
+        "eligible": HouseholdFactory(last_name="Eligible", structure=structure, certified=True),
+        "expired": HouseholdFactory(last_name="Expire", structure=structure, expired=True),
+        "invited": InvitationFactory(household=HouseholdFactory(last_name="Invite", structure=structure)).household,
+        "equipped": HouseholdFactory(last_name="Equipe", structure=structure, certified=True, equipped=True),
+    }
+    client.force_login(prescriber_a)
+
+    for status, household in named.items():
+        html = _list(client, status=status)
+        shown = [other.last_name for other in named.values() if str(other) in html]
+        assert shown == [household.last_name], status
+
+
+def test_names_and_choices_are_escaped(client, coordinator):
+    OrganisationFactory(name="CCAS <b>Nord</b> & « Sud »")
+    HouseholdFactory(last_name="<script>x</script>", first_name="O'Brien")
+    client.force_login(coordinator)
+
+    html = _list(client)
+
+    assert (
+        "<script>x" not in html.replace("<script src=", "") and "&lt;SCRIPT&gt;X&lt;/SCRIPT&gt; O&#x27;Brien" in html
+    )
+    assert "CCAS &lt;b&gt;Nord&lt;/b&gt; &amp; « Sud »</option>" in html
+
+
+def test_the_filters_have_labels_and_keep_what_was_chosen(client, coordinator, denain):
+    structure = OrganisationFactory(name="CCAS de Denain")
+    client.force_login(coordinator)
+
+    html = _list(client, q="dup", status="expired", commune=denain.pk, expiring="on", structure=structure.pk)
+
+    for name, label in [
+        ("q", "Nom ou prénom"),
+        ("status", "Statut"),
+        ("commune", "Commune"),
+        ("expiring", "Certification expirant sous 30 jours"),
+        ("structure", "Structure"),
+    ]:
+        assert re.search(rf'<label for="id_{name}" class="form-(check-)?label">{label}</label>', html), name
+        assert f'id="id_{name}"' in html
+    assert '<input type="text" name="q" value="dup" class="form-control" id="id_q">' in html
+    assert '<option value="expired" selected>Certification expirée</option>' in html
+    assert f'<option value="{denain.pk}" selected>Denain</option>' in html
+    assert f'<option value="{structure.pk}" selected>CCAS de Denain</option>' in html
+    assert re.search(
+        r'<input type="checkbox" name="expiring" class="form-check-input" id="id_expiring" checked>', html
+    )
+
+
+def test_a_prescriber_has_no_structure_filter(client, prescriber_a):
+    client.force_login(prescriber_a)
+
+    assert 'name="structure"' not in _list(client)
+
+
+def test_wrong_filter_values_are_shown_in_red_and_ignored(client, coordinator):
+    HouseholdFactory(last_name="Dupuis", certified=True)
+    client.force_login(coordinator)
+
+    html = _list(client, status="perdu", commune="abc", structure="999999", page="zzz")
+
+    assert "DUPUIS" in html
+    for name in ("status", "commune", "structure"):
+        assert re.search(
+            rf'<select class="form-select is-invalid" aria-invalid="true" aria-describedby="id_{name}_error"', html
+        ), name
+        assert f'<div id="id_{name}_error" class="invalid-feedback d-block">' in html
+    assert "Sélectionnez un choix valide." in html
+
+
+def test_the_list_pages_keep_the_filters(client, prescriber_a):
+    HouseholdFactory.create_batch(30, structure=prescriber_a.organisation, certified=True)
+    client.force_login(prescriber_a)
+
+    first = _list(client, status="eligible")
+    second = _list(client, status="eligible", page=2)
+
+    assert "30 foyers, les plus récemment inscrits d'abord" in first
+    assert "Page 1 sur 2" in first and 'href="?status=eligible&amp;page=2">Suivante</a>' in first
+    assert first.count("<tr><td><a href=") == 25 and second.count("<tr><td><a href=") == 5
+
+
+def test_an_anonymised_household_is_listed_by_its_pseudonym(client, prescriber_a):
+    household = HouseholdFactory(structure=prescriber_a.organisation, certified=True)
+    household_anonymise(household=household, on_request=True)
+    household.refresh_from_db()
+    client.force_login(prescriber_a)
+
+    html = _list(client)
+
+    assert f">Foyer #{household.pseudonym}</a>" in html
