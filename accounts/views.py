@@ -7,9 +7,8 @@ from django.urls import reverse_lazy
 
 from accounts.selectors import programme_contact, structures_serving
 from beneficiaries.models import Commune
-from equipment.selectors import bilan_for_year
 from reports.scope import requested_year, year_choices
-from reports.selectors import households_by_commune
+from reports.selectors import equipment_figures, households_by_commune
 
 
 @login_not_required
@@ -34,7 +33,7 @@ def home(request):
         "structures": structures_serving(commune) if commune else [],
         "contact": programme_contact() if commune else None,
         "commune_households": commune_households,
-        "bilan": bilan_for_year(year),
+        "bilan": equipment_figures(year).bilan,  # the items' figures only: one GROUP BY, no household scan
         "households": households,
         "senior_age": settings.FILIERE["SENIOR_AGE"],
         "period_years": settings.FILIERE["PROGRAMME_PERIOD_YEARS"],
