@@ -1,4 +1,5 @@
-"""Speed of the PDFs: label sheets, receipt, erasure certificate, WEEE slip (CPU time, median of a few rounds).
+"""Speed of the PDFs: label sheets, receipt, erasure certificate, WEEE slip, an event's handover sheets, check-in list
+and invitation letters (CPU time, median of a few rounds).
 
 Run: .venv/bin/python -m pytest bench/test_pdf_speed.py -q -s   (CPU time is reported beside wall time:
 it stays meaningful on a busy machine).
@@ -8,11 +9,21 @@ import statistics
 import time
 from decimal import Decimal
 
+from distributions.event_documents import checkin_list_pdf, handover_sheets_pdf, invitation_letters_pdf
+from distributions.event_selectors import event_invitations, sheet_invitations
 from donations.documents import donation_receipt, donation_receipt_pdf, erasure_certificate, erasure_certificate_pdf
 from equipment.labels import LAYOUTS, Label, label_sheet_pdf
 from equipment.qr import qr_png_data_uri
 from equipment.weee import shipment_slip, shipment_slip_pdf
-from tests.factories import DonationFactory, ErasureRecordFactory, ItemFactory, WeeeShipmentFactory
+from tests.distributions.events_helpers import invitation_with_pack
+from tests.factories import (
+    DonationFactory,
+    ErasureRecordFactory,
+    EventFactory,
+    ItemFactory,
+    UserFactory,
+    WeeeShipmentFactory,
+)
 
 ROUNDS = 3
 
@@ -55,3 +66,21 @@ def test_pdf_speed():
     shipment = WeeeShipmentFactory()
     ItemFactory.create_batch(100, recycled=True, weee_shipment=shipment, weight_kg=Decimal("4.2"))
     _measure("bordereau DEEE (100 matériels)", lambda: shipment_slip_pdf(shipment_slip(shipment)))
+
+
+def test_event_documents_speed():
+    """The bench case « fiches de remise » in CPU time: 40 sheets against 40 × one sheet (bench target: ≤ 1.2)."""
+    print()
+    coordinator = UserFactory(coordination=True)
+    event = EventFactory(created_by=coordinator, address="12 rue de la Mairie, 59590 Raismes")
+    for _ in range(40):
+        invitation_with_pack(coordinator, event=event)
+    sheets = sheet_invitations(event, None)
+    invitations = list(event_invitations(event, None))
+
+    whole = _measure("fiches de remise, 40 foyers", lambda: handover_sheets_pdf(event, sheets))
+    one = _measure("fiche de remise, 1 foyer", lambda: handover_sheets_pdf(event, sheets[:1]))
+    _measure("liste d'émargement, 40 foyers", lambda: checkin_list_pdf(event, invitations))
+    _measure("convocations, 40 foyers", lambda: invitation_letters_pdf(event, invitations))
+    ratio = whole / (40 * one)
+    print(f"{'40 fiches / (40 × 1 fiche), CPU':<42} {ratio:7.2f}   ({whole / 40 * 1000:.0f} ms CPU par fiche)")

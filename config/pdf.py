@@ -5,7 +5,9 @@ parsed stylesheets are kept between requests: they cost more than a small docume
 Documents load nothing from the network or the disk: images must be inline (SVG) or `data:` URIs.
 """
 
+import gc
 import logging
+from contextlib import contextmanager
 from functools import cache
 
 from django.conf import settings
@@ -59,16 +61,35 @@ def programme() -> dict:
     }
 
 
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off while WeasyPrint lays a document out.
+
+    Layout builds hundreds of thousands of small objects that live until the document is written; each time enough
+    of them survive, the collector walks the whole process's heap (Django's included): a fifth of a 20-sheet PDF's
+    CPU in a server process. The boxes are freed by reference counting all the same (peak memory for 200 handover
+    sheets: +232 MiB without the collector, +224 MiB with it). Left as it was found, also after an error.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def render_pdf(
     template_name: str, context: dict, request=None, *, stylesheets: tuple[str, ...] = ("pdf/document.css",)
 ) -> bytes:
     """Render `template_name` with `context` and lay it out as a PDF; `stylesheets` are static paths."""
     html = render_to_string(template_name, {"programme": programme(), **context}, request=request)
     document = HTML(string=html, url_fetcher=_url_fetcher())
-    return document.write_pdf(
-        stylesheets=[stylesheet(path) for path in stylesheets],
-        font_config=font_configuration(),
-    )
+    with _collector_paused():
+        return document.write_pdf(
+            stylesheets=[stylesheet(path) for path in stylesheets],
+            font_config=font_configuration(),
+        )
 
 
 # Every stylesheet a document uses, parsed by warm(): equipment's labels, donor documents, distribution documents.

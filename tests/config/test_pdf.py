@@ -1,6 +1,10 @@
-"""WeasyPrint warmed when a server process starts (config.pdf.warm, called by config.wsgi)."""
+"""config.pdf: WeasyPrint warmed when a server process starts (warm, called by config.wsgi), documents laid out with
+the garbage collector paused."""
 
+import gc
 import logging
+
+import pytest
 
 from config import pdf
 
@@ -23,3 +27,12 @@ def test_a_failed_warm_up_is_logged_and_the_server_still_starts(settings, monkey
         pdf.warm()
 
     assert "Préchauffage de WeasyPrint impossible" in caplog.text
+
+
+def test_the_garbage_collector_runs_again_after_a_document_even_a_failed_one():
+    assert pdf.render_pdf("pdf/base.html", {}).startswith(b"%PDF-")
+    assert gc.isenabled()
+
+    with pytest.raises(FileNotFoundError):
+        pdf.render_pdf("pdf/base.html", {}, stylesheets=("pdf/absente.css",))
+    assert gc.isenabled()
