@@ -72,6 +72,10 @@ def equipment_figures(year: int) -> EquipmentFigures:
     with connection.cursor() as cursor:
         cursor.execute(ITEMS_SQL, [datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)])
         rows = [dict(zip(ITEMS_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
+    if connection.vendor != "postgresql":  # SQLite (make run) sums decimals as floats
+        for row in rows:
+            if row["kg"] is not None:
+                row["kg"] = Decimal(str(row["kg"])).quantize(Decimal("0.01"))
     return EquipmentFigures(bilan=_bilan(year, rows), by_category=_by_category(rows), weee=_weee(rows))
 
 
