@@ -120,6 +120,10 @@ class PackAdmin(SimpleHistoryAdmin):
     def media(self):
         return super().media + ItemPickerWidget().media
 
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        # Each line of the history names the pack's template: read it with the lines, not once per line.
+        return super().get_history_queryset(request, history_manager, pk_name, object_id).select_related("template")
+
     def get_queryset(self, request):
         wanted = (
             PackTemplateLine.objects.filter(template=OuterRef("template"))
