@@ -111,10 +111,15 @@ class HouseholdFilter(django_filters.FilterSet):
             # A prescriber only ever sees their own structure: the choice would mean nothing.
             del self.filters["structure"]
         self.today = timezone.localdate()
+        # Read once, for the <select>s and for the rows' commune and structure names (no join in the list's SQL).
+        self.commune_names = dict(Commune.objects.values_list("pk", "name"))
+        self.structure_names = (
+            dict(Organisation.objects.structures().values_list("pk", "name")) if user.is_coordination else None
+        )
         fields = self.form.fields
-        fields["commune"].choices = list(Commune.objects.values_list("pk", "name"))
+        fields["commune"].choices = list(self.commune_names.items())
         if "structure" in fields:
-            fields["structure"].choices = list(Organisation.objects.structures().values_list("pk", "name"))
+            fields["structure"].choices = list(self.structure_names.items())
 
     def get_form_class(self):
         """Built once per process for each set of filters (django-filter builds the form class, and a field per

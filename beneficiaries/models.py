@@ -155,9 +155,14 @@ class Household(models.Model):
             # The list, newest first: a structure's households, a commune's (one index probe for a page).
             models.Index(fields=["structure", "-created_at", "-id"], name="household_structure_recent"),
             models.Index(fields=["commune", "-created_at", "-id"], name="household_commune_recent"),
-            # The status filters: eligible / expired / registered households, of a structure or of all.
+            # The status filters: eligible / expired / registered households, of a structure or of all (those
+            # statuses need equipped_on empty; with the id, counting them reads the index alone).
             models.Index(fields=["structure", "current_expires_on"], name="household_structure_expiry"),
-            models.Index(fields=["current_expires_on"], name="household_expiry"),
+            models.Index(
+                fields=["current_expires_on", "id"],
+                condition=Q(equipped_on__isnull=True),
+                name="household_unequipped_expiry",
+            ),
             # (A trigram index on name_key, for the name search, is created on PostgreSQL by migration 0007.)
         ]
         constraints = [

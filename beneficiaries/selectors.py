@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 
+from accounts.models import Organisation
 from beneficiaries.dates import add_years
 from beneficiaries.enums import HouseholdStatus
 from beneficiaries.models import (
@@ -107,7 +108,8 @@ def households_invited(household_ids) -> set[int]:
     return set(pending.order_by().values_list("household_id", flat=True))
 
 
-# The cells of the household list, read as values (no model instances for 25 rows shown once). No status
+# The cells of the household list, read as values from the household table alone (no model instances for 25 rows
+# shown once, no join: the page already read the communes' and structures' names for its filters). No status
 # annotation: its CASE and EXISTS would be compiled twice per page (count and rows) and computed in SQL; the status
 # of the page's rows is worked out in household_list_rows, with one query for their pending invitations.
 HOUSEHOLD_LIST_FIELDS = (
@@ -117,7 +119,8 @@ HOUSEHOLD_LIST_FIELDS = (
     "pseudonym",
     "anonymised_at",
     "birth_date",
-    "commune__name",
+    "commune_id",
+    "structure_id",
     "equipped_on",
     "current_expires_on",
     "created_at",
@@ -137,18 +140,32 @@ def household_status_badge(status: str) -> dict:
     return {"label": status.label, "css_class": STATUS_BADGE_CLASSES[status]}
 
 
-def household_list_values(households, *, with_structure: bool):
+def household_list_values(households):
     """The list's queryset as the few values its cells show, newest first (a unique order, for pagination)."""
-    fields = (*HOUSEHOLD_LIST_FIELDS, "structure__name") if with_structure else HOUSEHOLD_LIST_FIELDS
-    return households.order_by("-created_at", "-id").values(*fields)
+    return households.order_by("-created_at", "-id").values(*HOUSEHOLD_LIST_FIELDS)
 
 
-def household_list_rows(rows, *, list_url: str, today: datetime.date | None = None) -> list[dict]:
-    """Each row as its cells print (name, dates as dd/mm/yyyy, status badge, link): done here once rather than by
-    template filters and an include in every row. Household pages live under the list's URL (one reverse())."""
+def household_list_rows(
+    rows,
+    *,
+    list_url: str,
+    commune_names: dict[int, str] | None = None,
+    structure_names: dict[int, str] | None = None,
+    today: datetime.date | None = None,
+) -> list[dict]:
+    """Each row as its cells print (name, dates as dd/mm/yyyy, status badge, link, commune and structure names):
+    done here once rather than by template filters and an include in every row. Household pages live under the
+    list's URL (one reverse()). Names missing from the dicts given are read (one query each, usually none); without
+    `structure_names`, rows name no structure (a prescriber's list shows only theirs)."""
     today = today or timezone.localdate()
     rows = list(rows)
     invited = households_invited(row["pk"] for row in rows if row["equipped_on"] is None) if rows else set()
+    communes = _names(Commune.objects, commune_names, {row["commune_id"] for row in rows})
+    structures = (
+        _names(Organisation.objects, structure_names, {row["structure_id"] for row in rows})
+        if structure_names is not None
+        else {}
+    )
     result = []
     for row in rows:
         status = household_status_of(
@@ -168,6 +185,8 @@ def household_list_rows(rows, *, list_url: str, today: datetime.date | None = No
                 **row,
                 "url": f"{list_url}{row['pk']}/",
                 "name": name,
+                "commune_name": communes[row["commune_id"]],
+                "structure_name": structures.get(row["structure_id"], ""),
                 "birth": f"{row['birth_date']:%d/%m/%Y}" if row["birth_date"] else "",
                 "status": status,
                 "badge": household_status_badge(status),
@@ -176,6 +195,14 @@ def household_list_rows(rows, *, list_url: str, today: datetime.date | None = No
             }
         )
     return result
+
+
+def _names(manager, known: dict[int, str] | None, wanted: set[int]) -> dict[int, str]:
+    known = known if known is not None else {}
+    missing = wanted - known.keys()
+    if not missing:
+        return known
+    return {**known, **dict(manager.filter(pk__in=missing).values_list("pk", "name"))}
 
 
 def household_current_certification(household: Household) -> Certification | None:

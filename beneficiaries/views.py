@@ -100,9 +100,14 @@ def _qpv_commune(commune) -> str:
 def household_list(request):
     households = Household.objects.for_user(request.user)
     household_filter = HouseholdFilter(request.GET, queryset=households, user=request.user)
-    values = household_list_values(household_filter.qs, with_structure=request.user.is_coordination)
-    page = LargeTablePaginator(values, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = household_list_rows(page, list_url=reverse("beneficiaries:list"), today=household_filter.today)
+    page = LargeTablePaginator(household_list_values(household_filter.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = household_list_rows(
+        page,
+        list_url=reverse("beneficiaries:list"),
+        commune_names=household_filter.commune_names,
+        structure_names=household_filter.structure_names,
+        today=household_filter.today,
+    )
     access_log_record(user=request.user, action=AccessAction.LIST)
     context = {"filter": household_filter, "page": page, "rows": rows}
     return render(request, "beneficiaries/household_list.html", context)

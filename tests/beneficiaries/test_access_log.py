@@ -10,6 +10,7 @@ from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from beneficiaries.access_log import access_log_record
 from beneficiaries.enums import AccessAction
 from beneficiaries.models import Household, HouseholdAccessLog
 from tests.factories import HouseholdFactory, UserFactory
@@ -248,8 +249,11 @@ def test_purge_dry_run_counts_and_deletes_nothing(household, prescriber_a):
     assert "Simulation : 2 lignes" in out.getvalue()
 
 
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("role", ["prescriber_a", "coordinator"])
 def test_showing_the_list_costs_the_log_one_insert_and_nothing_more(client, request, role):
+    """As in production (no transaction around the page): one statement, which does not wait for the disk flush,
+    and leaves the connection's durability setting as it was."""
     user = request.getfixturevalue(role)
     HouseholdFactory.create_batch(3, structure=request.getfixturevalue("structure_a"), certified=True)
     client.force_login(user)
@@ -259,5 +263,22 @@ def test_showing_the_list_costs_the_log_one_insert_and_nothing_more(client, requ
         client.get(reverse("beneficiaries:list"), {"status": "eligible"})
 
     touching = [query["sql"] for query in captured.captured_queries if "householdaccesslog" in query["sql"]]
-    assert len(touching) == 1 and touching[0].startswith('INSERT INTO "beneficiaries_householdaccesslog"')
+    assert len(touching) == 1 and "INSERT INTO beneficiaries_householdaccesslog" in touching[0]
     assert _rows()[-1] == (user.pk, user.organisation_id, AccessAction.LIST, None)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_and_its_log_row_commit_together_as_usual(prescriber_a, household):
+    """Only displays skip the wait for the disk: the row of a change is part of the change's transaction."""
+    with transaction.atomic():
+        access_log_record(user=prescriber_a, action=AccessAction.UPDATE, household=household)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone() == ("on",)
+        transaction.set_rollback(True)
+    access_log_record(user=prescriber_a, action=AccessAction.VIEW, household=household)
+
+    assert _rows() == [(prescriber_a.pk, prescriber_a.organisation_id, AccessAction.VIEW, household.pk)]
