@@ -124,6 +124,16 @@ class PackAdmin(SimpleHistoryAdmin):
         # Each line of the history names the pack's template: read it with the lines, not once per line.
         return super().get_history_queryset(request, history_manager, pk_name, object_id).select_related("template")
 
+    def set_history_delta_changes(self, request, historical_records, *args, **kwargs):
+        super().set_history_delta_changes(request, historical_records, *args, **kwargs)
+        # Each line shows the pack as it was (« PACK-000001 — Pack bureautique »): simple_history builds a new Pack
+        # from the line on every access, without its template, so each line read the template again. Built once
+        # here, with the template read with the lines; the instance attribute shadows simple_history's descriptor.
+        for record in historical_records:
+            pack = record.history_object
+            pack.template = record.template
+            record.history_object = pack
+
     def get_queryset(self, request):
         wanted = (
             PackTemplateLine.objects.filter(template=OuterRef("template"))

@@ -79,17 +79,20 @@ def _filled_pack(technician, count):
     ["history", "dissolve", "autocomplete"],
     ids=["historique", "defaire", "materiel-disponible"],
 )
-def test_a_packs_other_admin_pages_cost_the_same_queries_for_1_or_15_items(client, technician, page):
+def test_a_packs_other_admin_pages_cost_the_same_queries_for_1_or_15_items_and_changes(client, technician, page):
     names = {
         "history": "admin:distributions_pack_history",
         "dissolve": "admin:distributions_pack_dissolve",
         "autocomplete": "admin:distributions_pack_items_autocomplete",
     }
     small, large = _filled_pack(technician, 1), _filled_pack(technician, 15)
-    for _ in range(15):  # more history lines, and more free items to pick from
+    for number in range(15):  # more history lines (the notes edited in the admin), more free items to pick from
+        large.notes = f"Vérifié {number}"
+        large.save(update_fields=["notes"])
         pack_remove_item(pack=large, asset_tag=large.items.first().asset_tag, by=technician)
         pack_add_item(pack=large, item=ItemFactory(refurbished=True), by=technician)
     ItemFactory.create_batch(15, refurbished=True, category=ItemCategory.MOUSE)
+    assert large.history.count() > small.history.count() + 10
 
     params = {"term": "", "app_label": "distributions", "model_name": "packitem", "field_name": "item"}
     params = params if page == "autocomplete" else None
@@ -98,6 +101,9 @@ def test_a_packs_other_admin_pages_cost_the_same_queries_for_1_or_15_items(clien
 
     assert few == many, f"{page} : {few} requêtes pour 1 matériel, {many} pour 15"
     assert many <= QUERY_LIMIT
+    if page == "history":
+        html = client.get(reverse(names[page], args=[large.pk])).content.decode()
+        assert html.count(f"{large.reference} — {large.template}") >= large.history.count()
 
 
 def test_the_pack_add_page_costs_the_same_queries_with_1_or_15_templates(client, technician):
