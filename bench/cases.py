@@ -198,6 +198,7 @@ def context_save(generated: dict, pairs: dict) -> dict:
         "planned_event_ids": generated["planned_event_ids"],
         "pairs": {key: value for key, value in pairs.items() if key != "prescriber"},
     }
+    STATE.parent.mkdir(parents=True, exist_ok=True)
     STATE.write_text(json.dumps(state, indent=2))
     return context_load()
 
