@@ -1,90 +1,18 @@
 """The equipment list's filters, rendered without crispy-forms.
 
 The list is the technicians' most used page: its filter form was a third of its time when crispy-forms rendered
-it (a dozen templates per field, one more per <option>). These widgets write their HTML in Python, with
-Bootstrap's classes set here, and the page lays out label, widget and errors itself
-(templates/equipment/item_list.html). Django still adds what it adds to any widget: id, aria-invalid and
-aria-describedby pointing at the error message.
+it (a dozen templates per field, one more per <option>). The widgets of config.filter_widgets write their HTML in
+Python, with Bootstrap's classes set here, and the page lays out label, widget and errors itself
+(templates/equipment/item_list.html).
 """
 
 import django_filters
-from django import forms
 from django.db.models import Q
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 
+from config.filter_widgets import SELECT, TEXT, DateInput, FilterForm, HiddenInput, Select, TextInput
 from donations.models import Donation
 from equipment.enums import ItemCategory, ItemStatus
 from equipment.models import Item
-
-
-def _attributes(attrs: dict) -> str:
-    """HTML attributes as django/forms/widgets/attrs.html writes them: False left out, True as a bare name."""
-    return "".join(
-        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class _InputRenderedInPython:
-    """For forms.Input subclasses: the same <input> as Django's template, without a template."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        value_html = "" if widget["value"] is None else f' value="{conditional_escape(widget["value"])}"'
-        return mark_safe(  # noqa: S308 (every value is escaped above)
-            f'<input type="{widget["type"]}" name="{conditional_escape(name)}"{value_html}'
-            f"{_attributes(widget['attrs'])}>"
-        )
-
-
-class TextInput(_InputRenderedInPython, forms.TextInput):
-    pass
-
-
-class DateInput(_InputRenderedInPython, forms.DateInput):
-    pass
-
-
-class HiddenInput(_InputRenderedInPython, forms.HiddenInput):
-    pass
-
-
-class Select(forms.Select):
-    """The same <select> as Django's template (option groups included), without a template per option."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(name)}"{_attributes(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'<optgroup label="{conditional_escape(group_name)}">')
-            parts.extend(
-                f'<option value="{conditional_escape(option["value"])}"{_attributes(option["attrs"])}>'
-                f"{conditional_escape(option['label'])}</option>"
-                for option in options
-            )
-            if group_name:
-                parts.append("</optgroup>")
-        parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 (every value is escaped above)
-
-
-class FilterForm(forms.Form):
-    """Marks the widgets of fields that failed validation `is-invalid`, as crispy-forms did: Bootstrap then shows
-    the field in red and its error message below it."""
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-
-
-TEXT = {"class": "form-control"}
-SELECT = {"class": "form-select"}
 
 
 class ItemFilter(django_filters.FilterSet):

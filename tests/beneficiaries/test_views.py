@@ -278,7 +278,9 @@ def test_wrong_filter_values_are_shown_in_red_and_ignored(client, coordinator):
     assert "DUPUIS" in html
     for name in ("status", "commune", "structure"):
         assert re.search(
-            rf'<select class="form-select is-invalid" aria-invalid="true" aria-describedby="id_{name}_error"', html
+            rf'<select name="{name}" class="form-select is-invalid" aria-invalid="true" '
+            rf'aria-describedby="id_{name}_error"',
+            html,
         ), name
         assert f'<div id="id_{name}_error" class="invalid-feedback d-block">' in html
     assert "Sélectionnez un choix valide." in html
