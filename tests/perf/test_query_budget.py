@@ -35,9 +35,6 @@ OVER_BUDGET = {
     # certifications, overrides, duplicate confirmations, invitations and access log, one query per kind.
     "beneficiaries:export_json": (12, "droit d'accès : une requête par sorte de donnée"),
     "beneficiaries:export_pdf": (12, "droit d'accès : une requête par sorte de donnée"),
-    # Django admin's history page: the pack, the history count and rows (with template and author), and the admin's
-    # own permission look-up, on top of the session, account and second-factor reads.
-    "admin:distributions_pack_history": (11, "historique de l'atelier"),
 }
 
 # Not pages: views that only answer POST, log out, or redirect elsewhere.
