@@ -249,6 +249,7 @@ def test_purge_dry_run_counts_and_deletes_nothing(household, prescriber_a):
     assert "Simulation : 2 lignes" in out.getvalue()
 
 
+@pytest.mark.postgres  # synchronous_commit is PostgreSQL's
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("role", ["prescriber_a", "coordinator"])
 def test_showing_the_list_costs_the_log_one_insert_and_nothing_more(client, request, role):
@@ -270,6 +271,7 @@ def test_showing_the_list_costs_the_log_one_insert_and_nothing_more(client, requ
         assert cursor.fetchone() == ("on",)
 
 
+@pytest.mark.postgres  # synchronous_commit is PostgreSQL's
 @pytest.mark.django_db(transaction=True)
 def test_a_change_and_its_log_row_commit_together_as_usual(prescriber_a, household):
     """Only displays skip the wait for the disk: the row of a change is part of the change's transaction."""
