@@ -38,6 +38,7 @@ def test_runserver_opens_one_connection_per_request():
 
 
 @pytest.mark.django_db(transaction=True)  # outside a test transaction, so that close() really closes
+@pytest.mark.postgres  # SQLite's in-memory test database is never closed by Django
 def test_gunicorn_master_closes_its_connections_before_forking_a_worker():
     hooks = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
     connection.ensure_connection()
