@@ -35,6 +35,7 @@ test: $(STAMP)
 
 quality: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	DATABASE_URL=sqlite:///:memory: DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py makemigrations --check --dry-run
 	SECRET_KEY=quality-check-$$(date +%s)-not-a-real-secret-key-0123456789abcdef ALLOWED_HOSTS=filiere.example.org \
 		$(PY) manage.py check --deploy --fail-level WARNING

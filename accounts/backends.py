@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from accounts.permissions import permissions_for_role
-from donations.offer_ratelimit import client_address
+from core.ratelimit import client_address
 from security import lockout
 
 

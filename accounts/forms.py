@@ -7,9 +7,9 @@ from django.db.models import Q
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Organisation, User
-from beneficiaries.models import Commune
-from donations.offer_ratelimit import client_address
+from core.ratelimit import client_address
 from security.lockout import login_lock
+from territory.models import Commune
 
 
 class LoginForm(AuthenticationForm):
@@ -131,12 +131,3 @@ class MemberForm(forms.Form):
         if password and confirm and password != confirm:
             self.add_error("password_confirm", "Les deux mots de passe ne sont pas identiques.")
         return cleaned
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it, above the form otherwise."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)

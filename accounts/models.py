@@ -22,7 +22,7 @@ class Organisation(models.Model):
     email = models.EmailField("e-mail", blank=True)
     opening_hours = models.CharField("horaires d'ouverture", max_length=300, blank=True)
     communes_served = models.ManyToManyField(
-        "beneficiaries.Commune",
+        "territory.Commune",
         verbose_name="communes desservies",
         related_name="structures",
         blank=True,

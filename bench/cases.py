@@ -118,8 +118,8 @@ def server_version() -> str:
 
 def volume_counts() -> dict:
     from beneficiaries.models import Certification, Household
-    from distributions.event_models import Event, Invitation
-    from distributions.models import Pack
+    from distributions.events.models import Event, Invitation
+    from distributions.packs.models import Pack
     from donations.models import Donation
     from equipment.models import Item, StatusChange
 
@@ -237,7 +237,7 @@ def _pages(context) -> list[tuple[str, str, str, dict, str, dict]]:
     def url(name, *args):
         return reverse(name, args=args)
 
-    from donations.offer_views import QUEUE_TABS
+    from donations.offers.views import QUEUE_TABS
 
     offered_tab = next(key for key, _, statuses in QUEUE_TABS if "offered" in statuses)
     accepted_tab = next(key for key, _, statuses in QUEUE_TABS if "accepted" in statuses)
@@ -374,7 +374,7 @@ def _page_vs_bare(context, case: str, role: str, url: str, params: dict, *, targ
 
 def filtered_lists(context) -> list[dict]:
     """Household and item list pages, filtered, one page of rows: p50 and ratio to the same SQL run bare."""
-    from beneficiaries.models import Commune
+    from territory.models import Commune
 
     commune = Commune.objects.order_by("pk").values_list("pk", flat=True)[3]
     cases = [
@@ -396,7 +396,7 @@ def filtered_lists(context) -> list[dict]:
 
 def last_page(context) -> list[dict]:
     """Last page vs first page of a 100,000-row list (the equipment list, unfiltered)."""
-    from config.pagination import LargeTablePaginator
+    from core.pagination import LargeTablePaginator
     from equipment.models import Item
 
     url = reverse("equipment:list")
@@ -558,7 +558,7 @@ def csv_import(context) -> list[dict]:
 
 def handover_sheets(context) -> list[dict]:
     """Handover sheets of a 40-household event: seconds, and ratio 40 sheets / (40 × 1 sheet)."""
-    from distributions.event_models import Event, Invitation
+    from distributions.events.models import Event, Invitation
 
     try:
         reverse("distributions:sheets", args=[1])
@@ -588,8 +588,8 @@ def handover_sheets(context) -> list[dict]:
 def snapshots(context) -> list[dict]:
     """Hardware snapshot import: the shared real snapshots, each imported 20 times, median per snapshot."""
     from bench.snapshot_import import SERIALS, SNAPSHOTS
-    from equipment.snapshot_services import snapshot_import
     from equipment.snapshots import load
+    from equipment.snapshots.services import snapshot_import
 
     results = []
     for name, serial in SERIALS.items():
@@ -727,7 +727,7 @@ def million_items(context) -> list[dict]:
     from django.utils import timezone
 
     from bench.data import items_add
-    from config import pagination
+    from core import pagination
     from equipment.models import Item
 
     current = Item.objects.count()

@@ -19,13 +19,14 @@ from psycopg.types.json import Jsonb
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
-from beneficiaries.models import Certification, Commune, Household, household_name_key
-from beneficiaries.normalize import compact_key
-from distributions.event_models import Event, Invitation
-from distributions.models import Pack, PackItem, PackTemplate
+from beneficiaries.models import Certification, Household, household_name_key
+from core.text import compact_key
+from distributions.events.models import Event, Invitation
+from distributions.packs.models import Pack, PackItem, PackTemplate
 from donations.models import Donation, Donor
 from equipment.enums import DEFAULT_WEEE_CATEGORY, ItemCategory, ItemStatus
 from equipment.models import Drive, ErasureRecord, Item, StatusChange, WeeeShipment
+from territory.models import Commune
 
 PASSWORD = "bench-mot-de-passe"  # noqa: S105 — throwaway accounts of the throwaway bench database
 CATEGORY_WEIGHTS = {

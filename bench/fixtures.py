@@ -11,14 +11,15 @@ from django.utils import timezone
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 from bench.data import PASSWORD
-from beneficiaries.models import Certification, Commune, Household, household_name_key
-from beneficiaries.normalize import compact_key
-from distributions.event_models import Event, Invitation
-from distributions.models import Pack, PackItem, PackTemplate
+from beneficiaries.models import Certification, Household, household_name_key
+from core.text import compact_key
+from distributions.events.models import Event, Invitation
+from distributions.packs.models import Pack, PackItem, PackTemplate
 from donations.enums import OfferStatus
 from donations.models import Donation, DonationOffer, DonationOfferLine, Donor
 from equipment.enums import ItemCategory, ItemStatus
 from equipment.models import Item, StatusChange
+from territory.models import Commune
 
 SIZES = {"small": 10, "large": 200}
 

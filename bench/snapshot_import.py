@@ -39,8 +39,8 @@ def main() -> int:
     from django.db import connection
     from django.test.utils import setup_test_environment
 
-    from equipment.snapshot_services import snapshot_import, snapshot_ingest
     from equipment.snapshots import load
+    from equipment.snapshots.services import snapshot_import, snapshot_ingest
 
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0)

@@ -9,12 +9,12 @@ import statistics
 import time
 from decimal import Decimal
 
-from distributions.event_documents import checkin_list_pdf, handover_sheets_pdf, invitation_letters_pdf
-from distributions.event_selectors import event_invitations, sheet_invitations
+from distributions.events.documents import checkin_list_pdf, handover_sheets_pdf, invitation_letters_pdf
+from distributions.events.selectors import event_invitations, sheet_invitations
 from donations.documents import donation_receipt, donation_receipt_pdf, erasure_certificate, erasure_certificate_pdf
-from equipment.labels import LAYOUTS, Label, label_sheet_pdf
-from equipment.qr import qr_png_data_uri
-from equipment.weee import shipment_slip, shipment_slip_pdf
+from equipment.labels.qr import qr_png_data_uri
+from equipment.labels.sheets import LAYOUTS, Label, label_sheet_pdf
+from equipment.weee.documents import shipment_slip, shipment_slip_pdf
 from tests.distributions.events_helpers import invitation_with_pack
 from tests.factories import (
     DonationFactory,

@@ -13,9 +13,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from beneficiaries.dates import add_months
 from beneficiaries.enums import AccessAction
 from beneficiaries.models import Household, HouseholdAccessLog
+from core.dates import add_months
 
 # Displays and exports: the data was read, nothing else was written with the row.
 READ_ACTIONS = frozenset({AccessAction.LIST, AccessAction.VIEW, AccessAction.EXPORT_JSON, AccessAction.EXPORT_PDF})

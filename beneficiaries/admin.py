@@ -1,18 +1,10 @@
-"""Coordination's back-office view of the territory and households; every household write goes through the pages."""
+"""Coordination's back-office view of households; every household write goes through the pages."""
 
 from django.contrib import admin
 
 from beneficiaries.access_log import access_log_record
 from beneficiaries.enums import AccessAction
-from beneficiaries.models import (
-    Certification,
-    Commune,
-    DuplicateConfirmation,
-    Household,
-    HouseholdAccessLog,
-    PeriodOverride,
-    Qpv,
-)
+from beneficiaries.models import Certification, DuplicateConfirmation, Household, HouseholdAccessLog, PeriodOverride
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -45,25 +37,6 @@ class AccessLoggedAdmin(ReadOnlyAdmin):
             household = Household(pk=self.household_id_of(obj))
             access_log_record(user=request.user, action=AccessAction.VIEW, household=household)
         return super().render_change_form(request, context, add, change, form_url, obj)
-
-
-@admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
-    list_display = ["name", "insee_code", "postal_codes", "zrr", "is_active"]
-    list_filter = ["is_active", "zrr"]
-    search_fields = ["name", "insee_code", "postal_codes"]
-    readonly_fields = ["name_key"]
-
-    def has_delete_permission(self, request, obj=None):
-        # Households refer to communes; `load_territory` deactivates instead of deleting.
-        return False
-
-
-@admin.register(Qpv)
-class QpvAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
-    search_fields = ["code", "name"]
-    filter_horizontal = ["communes"]
 
 
 class CertificationInline(admin.TabularInline):

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from beneficiaries.dates import add_months, age_on
 from beneficiaries.enums import COMPUTED_CRITERIA, EligibilityCriterion
-from beneficiaries.models import Commune
-from beneficiaries.selectors import commune_suggestions, strip_postal_code
+from core.dates import add_months, age_on
+from territory.models import Commune
+from territory.selectors import commune_suggestions, strip_postal_code
 
 MAX_AGE = 120
 

@@ -6,10 +6,11 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from beneficiaries.enums import HouseholdStatus
-from beneficiaries.models import Commune, Household
-from beneficiaries.normalize import compact_key
-from beneficiaries.selectors import household_status_condition
-from config.filter_widgets import CHECKBOX, SELECT, TEXT, CheckboxInput, FilterForm, Select, TextInput
+from beneficiaries.models import Household
+from beneficiaries.status import household_status_condition
+from core.text import compact_key
+from core.widgets import CHECKBOX, SELECT, TEXT, CheckboxInput, FilterForm, Select, TextInput
+from territory.models import Commune
 
 EXPIRING_WITHIN_DAYS = 30
 

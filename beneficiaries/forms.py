@@ -5,7 +5,7 @@ from django.utils import timezone
 from beneficiaries.eligibility import birth_date_error, certified_criteria, criteria_error, residence_error
 from beneficiaries.enums import DECLARED_CRITERIA
 from beneficiaries.models import Household
-from beneficiaries.selectors import commune_match
+from territory.selectors import commune_match
 
 CRITERIA_CHOICES = [(criterion.value, criterion.label) for criterion in DECLARED_CRITERIA]
 

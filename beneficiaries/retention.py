@@ -1,7 +1,7 @@
 """Retention of households' personal data: households without contact for FILIERE["RETENTION_YEARS"] are anonymised.
 
 « Contact » is `Household.last_activity_at`, moved by every service that deals with the household: registration,
-edit, certification (beneficiaries.services), invitation and answer (distributions.event_services through
+edit, certification (beneficiaries.services), invitation and answer (distributions.events.services through
 `households_record_contact`) and handover (`household_mark_equipped`). Looking at a page is not a contact.
 
 Anonymising erases the identity (names, birth date, address, phone, e-mail, note), the eligibility criteria
@@ -19,9 +19,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from beneficiaries.access_log import access_log_record
-from beneficiaries.dates import add_years
 from beneficiaries.enums import AccessAction
 from beneficiaries.models import Household
+from core.dates import add_years
 
 # No 0/O, 1/I: a pseudonym may be read out on the phone.
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

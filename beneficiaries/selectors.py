@@ -1,81 +1,26 @@
-"""Reads about households: status derived from facts, duplicates, territory look-ups, the programme period."""
+"""Reads about households: the list's rows, duplicates, the programme period (status rules: beneficiaries.status)."""
 
 import datetime
-import difflib
-import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import Organisation
-from beneficiaries.dates import add_years
 from beneficiaries.enums import HouseholdStatus
 from beneficiaries.models import (
     Certification,
-    Commune,
     Household,
     PeriodOverride,
-    Qpv,
     household_display_name,
     household_name_key,
 )
-from beneficiaries.normalize import compact_key, words
-
-
-def household_invited_condition() -> Q | None:
-    """Hook for the distributions app: a condition (on Household) meaning « invited to an event, not yet equipped ».
-
-    A household is invited while it has an invitation waiting for its handover (invited, confirmed or present).
-    """
-    from distributions.event_enums import PENDING_STATUSES
-    from distributions.event_models import Invitation
-
-    pending = Invitation.objects.filter(household=OuterRef("pk"), status__in=sorted(PENDING_STATUSES))
-    return Q(Exists(pending))
-
-
-def household_status_annotations(today: datetime.date | None = None) -> dict:
-    """Annotation `status` (a HouseholdStatus value), from equipped_on, a pending invitation and current_expires_on.
-
-    Order matters: equipped wins over invited, invited over eligible, eligible over expired.
-    (`current_expires_on`, the latest certification's expiry, is a column kept by the database.)
-    """
-    today = today or timezone.localdate()
-    whens = [When(equipped_on__isnull=False, then=Value(HouseholdStatus.EQUIPPED))]
-    invited = household_invited_condition()
-    if invited is not None:
-        whens.append(When(invited, then=Value(HouseholdStatus.INVITED)))
-    whens += [
-        When(current_expires_on__gt=today, then=Value(HouseholdStatus.ELIGIBLE)),
-        When(current_expires_on__isnull=False, then=Value(HouseholdStatus.EXPIRED)),
-    ]
-    return {"status": Case(*whens, default=Value(HouseholdStatus.REGISTERED), output_field=CharField())}
-
-
-def household_status_condition(status: str, today: datetime.date | None = None) -> Q:
-    """A condition on Household meaning « has this status »: the same rules as household_status_annotations.
-
-    Filtering on the annotation computes the CASE for every household before any index can help; this condition
-    is plain columns (equipped_on, current_expires_on, indexed) and one EXISTS on the pending invitations.
-    """
-    today = today or timezone.localdate()
-    if status == HouseholdStatus.EQUIPPED:
-        return Q(equipped_on__isnull=False)
-    condition = Q(equipped_on__isnull=True)
-    invited = household_invited_condition()
-    if status == HouseholdStatus.INVITED:
-        return condition & invited if invited is not None else Q(pk__in=[])
-    if invited is not None:
-        condition &= ~invited
-    if status == HouseholdStatus.ELIGIBLE:
-        return condition & Q(current_expires_on__gt=today)
-    if status == HouseholdStatus.EXPIRED:
-        return condition & Q(current_expires_on__lte=today)
-    if status == HouseholdStatus.REGISTERED:
-        return condition & Q(current_expires_on__isnull=True)
-    raise ValueError(f"Statut inconnu : {status!r}")
+from beneficiaries.status import household_status_of, households_invited
+from core.dates import add_years
+from core.text import compact_key
+from territory.models import Commune
 
 
 def household_status(household: Household, today: datetime.date | None = None) -> HouseholdStatus:
@@ -85,27 +30,6 @@ def household_status(household: Household, today: datetime.date | None = None) -
         return HouseholdStatus(annotated)
     return HouseholdStatus(Household.objects.with_status(today).values_list("status", flat=True).get(pk=household.pk))
 
-
-def household_status_of(
-    *, equipped_on: datetime.date | None, invited: bool, current_expires_on: datetime.date | None, today: datetime.date
-) -> HouseholdStatus:
-    """The rules of household_status_annotations applied to facts already read (the list's rows), in the same order."""
-    if equipped_on is not None:
-        return HouseholdStatus.EQUIPPED
-    if invited:
-        return HouseholdStatus.INVITED
-    if current_expires_on is None:
-        return HouseholdStatus.REGISTERED
-    return HouseholdStatus.ELIGIBLE if current_expires_on > today else HouseholdStatus.EXPIRED
-
-
-def households_invited(household_ids) -> set[int]:
-    """Among these households, those invited to an event and not yet equipped (see household_invited_condition)."""
-    from distributions.event_enums import PENDING_STATUSES
-    from distributions.event_models import Invitation
-
-    pending = Invitation.objects.filter(household_id__in=list(household_ids), status__in=sorted(PENDING_STATUSES))
-    return set(pending.order_by().values_list("household_id", flat=True))
 
 
 # The cells of the household list, read as values from the household table alone (no model instances for 25 rows
@@ -205,6 +129,13 @@ def _names(manager, known: dict[int, str] | None, wanted: set[int]) -> dict[int,
     return {**known, **dict(manager.filter(pk__in=missing).values_list("pk", "name"))}
 
 
+def household_visible_or_404(user, pk, **annotations) -> Household:
+    """The household as a page shows it (status, commune, structure), scoped first then looked up: another
+    structure's household does not exist for this user (404)."""
+    queryset = Household.objects.for_user(user).with_status().select_related("commune", "structure")
+    return get_object_or_404(queryset.annotate(**annotations), pk=pk)
+
+
 def household_current_certification(household: Household) -> Certification | None:
     return household.certifications.order_by("-certified_on", "-id").select_related("author", "structure").first()
 
@@ -213,52 +144,6 @@ def household_is_eligible(household: Household, on: datetime.date | None = None)
     """Lives in the territory and holds a certification valid on that day."""
     on = on or timezone.localdate()
     return household.commune.is_active and household.certifications.valid_on(on).exists()
-
-
-# --- Territory ---------------------------------------------------------------------------------------------
-
-
-def commune_match(typed: str) -> Commune | None:
-    """The commune (in the territory or not any more) whose name matches what was typed, spelling-tolerantly.
-
-    Accepts what the datalist offers (« Raismes (59590) ») and a trailing postal code.
-    """
-    key = compact_key(strip_postal_code(typed))
-    if not key:
-        return None
-    return Commune.objects.filter(name_key=key).first()
-
-
-def commune_suggestions(typed: str, limit: int = 3) -> list[Commune]:
-    """Territory communes whose name looks like what was typed (typos), best first."""
-    key = compact_key(strip_postal_code(typed))
-    communes = {commune.name_key: commune for commune in Commune.objects.in_territory()}
-    return [communes[match] for match in difflib.get_close_matches(key, communes, n=limit, cutoff=0.75)]
-
-
-def strip_postal_code(typed: str) -> str:
-    return re.sub(r"\(?\s*\d{5}\s*\)?", " ", typed or "").strip()
-
-
-def commune_has_qpv() -> Exists:
-    """For annotations on Household: its commune contains a QPV (the page then says so)."""
-    return Exists(Qpv.communes.through.objects.filter(commune_id=OuterRef("commune_id")))
-
-
-def commune_choices() -> list[dict]:
-    """The territory's communes for the commune datalist: name, what to match on, postal codes, QPV inside."""
-    communes = Commune.objects.in_territory().annotate(
-        has_qpv=Exists(Qpv.communes.through.objects.filter(commune_id=OuterRef("pk")))
-    )
-    return [
-        {
-            "name": commune.name,
-            "key": commune.name_key,
-            "label": f"{' '.join(words(commune.name))} — {', '.join(commune.postal_code_list)}",
-            "has_qpv": commune.has_qpv,
-        }
-        for commune in communes
-    ]
 
 
 # --- Duplicates ------------------------------------------------------------------------------------------------

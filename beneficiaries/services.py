@@ -13,13 +13,14 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 from beneficiaries.eligibility import certification_expiry, eligibility_validate, outside_territory_message
 from beneficiaries.enums import EligibilityCriterion
-from beneficiaries.models import Certification, Commune, DuplicateConfirmation, Household, PeriodOverride
+from beneficiaries.models import Certification, DuplicateConfirmation, Household, PeriodOverride
 from beneficiaries.selectors import (
     SimilarHousehold,
     household_active_override,
     household_next_pack_allowed_on,
     household_similar,
 )
+from territory.models import Commune
 
 IDENTITY_FIELDS = ("last_name", "first_name", "birth_date", "address", "commune")
 EDITABLE_FIELDS = (*IDENTITY_FIELDS, "phone", "email", "size", "note")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from beneficiaries import export_views, views
+from beneficiaries import views
 
 app_name = "beneficiaries"
 
@@ -11,6 +11,4 @@ urlpatterns = [
     path("<int:pk>/modifier/", views.household_edit, name="edit"),
     path("<int:pk>/renouveler/", views.household_renew, name="renew"),
     path("<int:pk>/derogation/", views.household_override, name="override"),
-    path("<int:pk>/donnees.json", export_views.household_export_json, name="export_json"),
-    path("<int:pk>/donnees.pdf", export_views.household_export_pdf, name="export_pdf"),
 ]

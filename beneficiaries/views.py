@@ -3,7 +3,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,16 +12,16 @@ from beneficiaries.access_log import access_log_record
 from beneficiaries.enums import AccessAction
 from beneficiaries.filters import HouseholdFilter
 from beneficiaries.forms import CertificationForm, HouseholdCreateForm, HouseholdEditForm, PeriodOverrideForm
+from beneficiaries.hooks import household_sections
 from beneficiaries.models import Household
 from beneficiaries.retention import anonymisation_due_on
 from beneficiaries.selectors import (
-    commune_choices,
-    commune_has_qpv,
     household_current_certification,
     household_list_rows,
     household_list_values,
     household_pack_situation,
     household_status_badge,
+    household_visible_or_404,
 )
 from beneficiaries.services import (
     DuplicateSuspected,
@@ -31,8 +31,9 @@ from beneficiaries.services import (
     household_update,
     period_override_grant,
 )
-from config.pagination import LargeTablePaginator
-from distributions.event_selectors import household_invitations
+from core.forms import add_service_errors
+from core.pagination import LargeTablePaginator
+from territory.selectors import commune_choices, commune_has_qpv
 
 PAGE_SIZE = 25
 
@@ -58,9 +59,7 @@ coordination_only = _allow(lambda user: user.is_coordination)
 
 
 def _household_or_404(request, pk, **annotations):
-    """Scoped first, then looked up: another structure's household does not exist for this user."""
-    queryset = Household.objects.for_user(request.user).with_status().select_related("commune", "structure")
-    return get_object_or_404(queryset.annotate(**annotations), pk=pk)
+    return household_visible_or_404(request.user, pk, **annotations)
 
 
 def _form_context(form, **extra):
@@ -81,15 +80,6 @@ def _changed_fields(form, current: Household) -> list[tuple[str, str]]:
             shown = saved.strftime("%d/%m/%Y") if hasattr(saved, "strftime") else saved
             changed.append((form.fields[name].label, shown if shown not in (None, "") else "(vide)"))
     return changed
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal beside the field it concerns, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 def _qpv_commune(commune) -> str:
@@ -132,7 +122,7 @@ def household_create(request):
             if "confirm_duplicate" in request.POST:
                 form.add_error("duplicate_reason", "Indiquez pourquoi vous inscrivez ce foyer malgré tout.")
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             access_log_record(user=request.user, action=AccessAction.REGISTER, household=household)
             messages.success(request, f"Foyer {household} inscrit et certifié éligible.")
@@ -158,7 +148,7 @@ def household_detail(request, pk):
         "active_override": pack.active_override,
         "duplicate_confirmations": household.duplicate_confirmations.select_related("confirmed_by"),
         "override_form": PeriodOverrideForm() if request.user.is_coordination else None,
-        "household_invitations": household_invitations(household, request.user),
+        "sections": household_sections(request, household),
         "today": timezone.localdate(),
         "anonymisation_due_on": None if household.is_anonymised else anonymisation_due_on(household),
         "retention_years": settings.FILIERE["RETENTION_YEARS"],
@@ -197,7 +187,7 @@ def household_edit(request, pk):
             form.data = form.data.copy()
             form.data["version"] = exc.current.version
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             access_log_record(user=request.user, action=AccessAction.UPDATE, household=household)
             messages.success(request, "Les informations du foyer sont enregistrées.")
@@ -227,7 +217,7 @@ def household_renew(request, pk):
         try:
             certification = household_certify(household=household, by=request.user, **form.certification_values())
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             access_log_record(user=request.user, action=AccessAction.CERTIFY, household=household)
             expires_on = f"{certification.expires_on:%d/%m/%Y}"

@@ -53,14 +53,21 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",
+    # Filière's apps, lowest layer first (docs/developing.md): each imports only from the apps listed before it.
+    "core",
+    "territory",
+    "security",
     "accounts",
+    "jobs",
     "donations",
     "equipment",
     "beneficiaries",
     "distributions",
-    "security",
-    "django_tasks_db",
-    "jobs",
+    "reports",
+    "privacy",
+    "home",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -123,7 +130,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASES["replica"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-DATABASE_ROUTERS = ["config.db_routers.ReplicaRouter"]
+DATABASE_ROUTERS = ["core.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (big exports, an event's PDFs, big imports): Django's tasks framework, stored in the database

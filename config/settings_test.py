@@ -17,6 +17,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Background tasks run at once, inside the test (the database backend has its own test with a real worker).
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")}}
-# A second alias on the same test database stands for a streaming replica (config.db_routers; reads inside
+# A second alias on the same test database stands for a streaming replica (core.db; reads inside
 # `reporting()` go there).
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

@@ -1,22 +1,23 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as accounts_views
+from home import views as home_views
 
 admin.site.site_header = "Filière — atelier"
 admin.site.site_title = "Filière"
 admin.site.index_title = "Atelier de reconditionnement"
 
 urlpatterns = [
-    path("", accounts_views.home, name="home"),
+    path("", home_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("security.urls")),
     path("admin/", admin.site.urls),
     path("dons/", include("donations.urls")),
     path("distributions/", include("distributions.urls")),
     path("foyers/", include("beneficiaries.urls")),
+    path("foyers/", include("privacy.urls")),
     path("materiel/", include("equipment.urls")),
-    path("tableau-de-bord/", include("equipment.dashboard_urls")),
-    path("structures/", include("accounts.structure_urls")),
+    path("tableau-de-bord/", include("reports.urls")),
+    path("structures/", include("accounts.structures.urls")),
     path("taches/", include("jobs.urls")),
 ]

@@ -13,6 +13,6 @@ if settings.SECRET_KEY_MISSING and not settings.DEBUG:
     raise ImproperlyConfigured("SECRET_KEY doit être défini pour servir Filière quand DEBUG est désactivé.")
 
 if not settings.DEBUG:
-    from config.pdf import warm
+    from core.pdf import warm
 
     warm()  # fonts and PDF stylesheets loaded once (in gunicorn's master, shared by the forked workers)

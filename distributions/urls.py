@@ -1,6 +1,7 @@
 from django.urls import path
 
-from distributions import document_views, views
+from distributions.events import printing as document_views
+from distributions.events import views
 
 app_name = "distributions"
 

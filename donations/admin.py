@@ -3,8 +3,8 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.autocomplete import PreloadedAutocompleteMixin
 from donations.models import Donation, Donor
-from equipment.admin_widgets import PreloadedAutocompleteMixin
 from equipment.models import Item
 
 

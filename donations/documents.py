@@ -10,7 +10,7 @@ from datetime import date
 from django.db.models import Count, Prefetch
 from django.utils import timezone
 
-from config.pdf import render_pdf
+from core.pdf import render_pdf
 from donations.models import Donation
 from equipment.enums import COMPUTER_CATEGORIES, ErasureMethod, ErasureResult, ItemCategory
 from equipment.models import Drive, ErasureRecord, Item

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from donations.enums import DonorKind, OfferStatus, StoredData
 from equipment.enums import ItemCategory
+from equipment.models import Item
 
 
 class Donor(models.Model):
@@ -34,8 +35,6 @@ class DonationQuerySet(models.QuerySet):
     def with_counts(self):
         # A correlated subquery, not a JOIN + GROUP BY: the database counts items only for the rows it returns
         # (a page of 50 donations), through the (donation, category) index, instead of grouping every item.
-        from equipment.models import Item
-
         items = Item.objects.filter(donation=OuterRef("pk")).order_by().values("donation").annotate(n=Count("pk"))
         return self.annotate(counted_count=Coalesce(Subquery(items.values("n")), 0))
 

@@ -1,14 +1,15 @@
 from django.urls import path
 
-from donations import document_views, offer_views, views
+from donations import views
+from donations.offers import views as offer_views
 
 app_name = "donations"
 
 urlpatterns = [
     path("", views.donation_list, name="list"),
     path("<int:pk>/", views.donation_detail, name="detail"),
-    path("<int:pk>/attestation.pdf", document_views.receipt, name="receipt"),
-    path("<int:pk>/certificat-effacement.pdf", document_views.erasure_certificate_view, name="erasure_certificate"),
+    path("<int:pk>/attestation.pdf", views.receipt, name="receipt"),
+    path("<int:pk>/certificat-effacement.pdf", views.erasure_certificate_view, name="erasure_certificate"),
     # Donation offers: the public form and the donor's private tracking link, then the staff queue.
     path("proposer/", offer_views.offer_create, name="offer_create"),
     path("suivi/<str:token>/", offer_views.offer_tracking, name="offer_tracking"),

@@ -1,7 +1,7 @@
 """The equipment list's filters, rendered without crispy-forms.
 
 The list is the technicians' most used page: its filter form was a third of its time when crispy-forms rendered
-it (a dozen templates per field, one more per <option>). The widgets of config.filter_widgets write their HTML in
+it (a dozen templates per field, one more per <option>). The widgets of core.widgets write their HTML in
 Python, with Bootstrap's classes set here, and the page lays out label, widget and errors itself
 (templates/equipment/item_list.html).
 """
@@ -9,7 +9,7 @@ Python, with Bootstrap's classes set here, and the page lays out label, widget a
 import django_filters
 from django.db.models import Q
 
-from config.filter_widgets import SELECT, TEXT, DateInput, FilterForm, HiddenInput, Select, TextInput
+from core.widgets import SELECT, TEXT, DateInput, FilterForm, HiddenInput, Select, TextInput
 from donations.models import Donation
 from equipment.enums import ItemCategory, ItemStatus
 from equipment.models import Item

@@ -1,7 +1,11 @@
 from django.urls import path
 
-from equipment import export_views, label_views, scan_views, views, weee_views
+from equipment import views
+from equipment.exports import views as export_views
 from equipment.imports import views as import_views
+from equipment.labels import views as label_views
+from equipment.scan import views as scan_views
+from equipment.weee import views as weee_views
 
 app_name = "equipment"
 

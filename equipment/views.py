@@ -8,12 +8,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import staff_required
-from config.pagination import LargeTablePaginator
+from core.pagination import LargeTablePaginator
 from equipment.filters import ItemFilter
+from equipment.labels.qr import item_qr_svg
 from equipment.models import Item
-from equipment.qr import item_qr_svg
 from equipment.selectors import item_list_rows, item_list_values
-from jobs.services import job_enqueue
+from jobs.tasks import job_enqueue
 
 
 class ItemListPaginator(LargeTablePaginator):

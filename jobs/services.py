@@ -1,31 +1,14 @@
-"""Writes about background jobs: create and enqueue, progress, result, failure (each one short UPDATE, committed
+"""Writes about background jobs: start, progress, result, failure (each one short UPDATE, committed
 at once by the worker, so that the progress page sees it)."""
 
 import logging
 
-from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
 from django.utils import timezone
 
 from jobs.models import Job, JobStatus
-from jobs.registry import RUNNERS
 
 logger = logging.getLogger(__name__)
-
-
-@transaction.atomic
-def job_enqueue(*, kind: str, title: str, by, params: dict | None = None) -> Job:
-    """Record the job and hand it to the task backend (same database: both are written, or neither)."""
-    from jobs.tasks import job_run
-
-    if kind not in RUNNERS:
-        raise ValidationError(f"Type de travail inconnu : {kind}.")
-    job = Job.objects.create(kind=kind, title=title, params=params or {}, created_by=by)
-    result = job_run.enqueue(job_id=str(job.pk))
-    Job.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id))
-    job.refresh_from_db()
-    return job
 
 
 def job_start(job: Job) -> bool:

@@ -1,4 +1,5 @@
-"""The one task of Django's tasks framework behind every background job: it runs the job's registered runner.
+"""The one task of Django's tasks framework behind every background job (it runs the job's registered runner),
+and job_enqueue, which records a job and hands it to that task.
 
 Run the worker (database backend, django-tasks-db) with `python manage.py db_worker` — see docs/guides/scaling.md.
 """
@@ -6,8 +7,8 @@ Run the worker (database backend, django-tasks-db) with `python manage.py db_wor
 import logging
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.tasks import task
-from django.utils.module_loading import import_string
 
 from jobs.models import Job, JobStatus
 from jobs.registry import RUNNERS
@@ -22,7 +23,7 @@ def job_run(job_id: str) -> str:
     job = Job.objects.get(pk=job_id)
     if not job_start(job):
         return job.status
-    runner = import_string(RUNNERS[job.kind])
+    runner = RUNNERS[job.kind]
     try:
         summary = runner(job) or ""
     except ValidationError as exc:
@@ -34,3 +35,15 @@ def job_run(job_id: str) -> str:
         raise
     job_finish(job, summary)
     return JobStatus.DONE
+
+
+@transaction.atomic
+def job_enqueue(*, kind: str, title: str, by, params: dict | None = None) -> Job:
+    """Record the job and hand it to the task backend (same database: both are written, or neither)."""
+    if kind not in RUNNERS:
+        raise ValidationError(f"Type de travail inconnu : {kind}.")
+    job = Job.objects.create(kind=kind, title=title, params=params or {}, created_by=by)
+    result = job_run.enqueue(job_id=str(job.pk))
+    Job.objects.filter(pk=job.pk, task_id="").update(task_id=str(result.id))
+    job.refresh_from_db()
+    return job

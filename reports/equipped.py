@@ -1,10 +1,10 @@
 """Households equipped in a year, counted in one GROUP BY: every people figure of the dashboard comes from it.
 
-Same definition as beneficiaries.stats (module docstring there): a household counts in year Y when its
+Same definition as reports.stats (module docstring there): a household counts in year Y when its
 `equipped_on` day is in Y or when it was handed a pack (invitation « équipement remis ») at an event dated in Y;
 once per year. Its criteria are those of its latest certification made by the end of Y.
 
-Why SQL of its own: beneficiaries.stats writes « equipped_on in Y OR EXISTS(handed-over invitation) », which
+Why SQL of its own: reports.stats writes « equipped_on in Y OR EXISTS(handed-over invitation) », which
 PostgreSQL can only answer by reading every household (50,000 rows for a few hundred equipped), and the page
 asked it four times (count, by commune, by structure, criteria over every certification). Here the equipped
 households are the union of two small index reads (households by `equipped_on`, invitations of the year's
@@ -15,10 +15,12 @@ the latest certification. The tests hold both definitions to the same numbers.
 import datetime
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, connections, router
 
 from beneficiaries.enums import EligibilityCriterion
-from distributions.event_enums import InvitationStatus
+from beneficiaries.models import Household
+from distributions.events.enums import InvitationStatus
+from reports import stats
 
 CRITERIA = [criterion.value for criterion in EligibilityCriterion]
 
@@ -69,7 +71,8 @@ class Equipped:
 
 def equipped_in(year: int, structure_id: int | None = None) -> Equipped:
     """Every count about the households equipped in `year`, of one structure when given, in one query (on
-    PostgreSQL; other databases, such as `make run`'s SQLite, get the same figures from beneficiaries.stats)."""
+    PostgreSQL; other databases, such as `make run`'s SQLite, get the same figures from reports.stats)."""
+    connection = connections[router.db_for_read(Household)]  # the replica inside core.db.reporting(), if any
     if connection.vendor != "postgresql":
         return _equipped_in_portable(year, structure_id)
     params = {
@@ -94,8 +97,6 @@ def equipped_in(year: int, structure_id: int | None = None) -> Equipped:
 
 def _equipped_in_portable(year: int, structure_id: int | None) -> Equipped:
     """The same counts through the ORM (four queries; LATERAL and GROUPING SETS are PostgreSQL's)."""
-    from beneficiaries import stats
-
     criteria = stats.equipped_criteria(year, structure_id)
     return Equipped(
         by_commune=stats.equipped_by_commune(year, structure_id),

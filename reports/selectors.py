@@ -1,24 +1,28 @@
 """The programme's figures for one year, as the dashboard, its CSV files and the public page show them.
 
-Equipment figures follow the bilan: items received that year, by current status (equipment.selectors), all from
-one GROUP BY. People figures count households equipped that year (definition in beneficiaries.stats, counted in one
-query by reports.equipped) and always pass through reports.disclosure.
+Equipment figures follow the bilan: items received that year, by current status, all from one GROUP BY. People
+figures count households equipped that year (definition in reports.stats, counted in one query by reports.equipped)
+and always pass through reports.disclosure.
 """
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connections, router
 
 from beneficiaries.enums import EligibilityCriterion
 from equipment.enums import ItemCategory, ItemStatus, WeeeCategory
-from equipment.selectors import PENDING_AUDIT, REFURBISHED_OR_LATER
+from equipment.models import Item
 from reports.disclosure import PeopleCount, PeopleTable, people_count, protect_partition, protect_shares
 from reports.equipped import Equipped, equipped_in
 from reports.impact_factors import ImpactFactor, impact_factors
 
 # --- Equipment (programme-wide) ----------------------------------------------------------------------------------
+
+# The bilan's groups of current statuses.
+PENDING_AUDIT = (ItemStatus.RECEIVED, ItemStatus.IN_AUDIT)
+REFURBISHED_OR_LATER = (ItemStatus.REFURBISHED, ItemStatus.RESERVED, ItemStatus.DISTRIBUTED)
 
 
 @dataclass(frozen=True)
@@ -48,8 +52,8 @@ class WeeeFigures:
 
 @dataclass(frozen=True)
 class EquipmentFigures:
-    """Every equipment figure of the page: the bilan (equipment.selectors.bilan_for_year's numbers, without the
-    households), by category, and recycling by DEEE category."""
+    """Every equipment figure of the page: the bilan (bilan_for_year's numbers, without the households), by
+    category, and recycling by DEEE category."""
 
     bilan: dict
     by_category: list[CategoryFigures]
@@ -69,6 +73,7 @@ ITEMS_COLUMNS = ("category", "status", "weee_category", "n", "kg", "weighed")
 
 def equipment_figures(year: int) -> EquipmentFigures:
     """The items received that year in one GROUP BY (category, status, DEEE category), then summed three ways."""
+    connection = connections[router.db_for_read(Item)]  # the replica inside core.db.reporting(), when there is one
     with connection.cursor() as cursor:
         cursor.execute(ITEMS_SQL, [datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)])
         rows = [dict(zip(ITEMS_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
@@ -80,7 +85,7 @@ def equipment_figures(year: int) -> EquipmentFigures:
 
 
 def _bilan(year: int, rows: list[dict]) -> dict:
-    """The bilan as equipment.selectors.bilan_for_year gives it (minus households_equipped), from the same rows."""
+    """The bilan's equipment figures (bilan_for_year without households_equipped), from the GROUP BY's rows."""
     by_status: dict[str, int] = {}
     pending_by_category: dict[str, int] = {}
     for row in rows:
@@ -266,3 +271,13 @@ def households_by_structure(year: int, structure_id: int | None = None) -> Peopl
 def criteria_mix(year: int, structure_id: int | None = None) -> PeopleTable:
     """Criteria of the households equipped that year; their number is the table's total."""
     return _criteria(equipped_in(year, structure_id))
+
+
+# --- The bilan (the `bilan` command) -----------------------------------------------------------------------------
+
+
+def bilan_for_year(year: int) -> dict:
+    """The yearly bilan: items received that year by current status (entrusted, pending audit and by category,
+    refurbished or later, recycled, distributed) and the households equipped during the year (docs/developing.md,
+    « Les chiffres »). The dashboard's and the public page's figures are the same numbers."""
+    return {**equipment_figures(year).bilan, "households_equipped": households_equipped(year)}

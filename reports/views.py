@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import Organisation
 from equipment.enums import ItemCategory
-from equipment.weee import csv_lines
+from equipment.weee.documents import csv_lines
 from reports import html
 from reports.charts import Bar, Series, bar_chart, funnel
 from reports.disclosure import PeopleTable

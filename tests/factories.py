@@ -7,12 +7,13 @@ import factory
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
-from beneficiaries.models import Certification, Commune, Household
-from distributions.models import Pack, PackTemplate, PackTemplateLine
+from beneficiaries.models import Certification, Household
+from distributions.packs.models import Pack, PackTemplate, PackTemplateLine
 from donations.enums import DonorKind
 from donations.models import Donation, Donor
 from equipment.enums import ErasureMethod, ErasureResult, ItemCategory, ItemStatus
 from equipment.models import Drive, ErasureRecord, Item, WeeeShipment
+from territory.models import Commune
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -208,7 +209,7 @@ class PackTemplateFactory(factory.django.DjangoModelFactory):
 
 
 class PackFactory(factory.django.DjangoModelFactory):
-    """An empty pack being assembled (fill it with distributions.services.pack_add_item)."""
+    """An empty pack being assembled (fill it with distributions.packs.services.pack_add_item)."""
 
     class Meta:
         model = Pack
@@ -218,7 +219,7 @@ class PackFactory(factory.django.DjangoModelFactory):
 
 
 def _offer_token_digest(token: str) -> str:
-    from donations.offer_tokens import tracking_token_digest
+    from donations.offers.tokens import tracking_token_digest
 
     return tracking_token_digest(token)
 
@@ -279,7 +280,7 @@ class EventFactory(factory.django.DjangoModelFactory):
 
 
 class InvitationFactory(factory.django.DjangoModelFactory):
-    """A certified household invited to an event (no pack yet: use distributions.event_services to allocate)."""
+    """A certified household invited to an event (no pack yet: use distributions.events.services to allocate)."""
 
     class Meta:
         model = "distributions.Invitation"

@@ -1,15 +1,14 @@
-"""Load the territory shipped with the project (La Porte du Hainaut: 47 communes and its QPV) from beneficiaries/data."""
+"""Load the territory shipped with the project (La Porte du Hainaut: 47 communes and its QPV) from territory/data (beneficiaries/data when it was written)."""
 
 from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from beneficiaries.territory import load_default_territory
+    from territory.loader import load_default_territory
 
     load_default_territory(
         commune_model=apps.get_model("beneficiaries", "Commune"),
         qpv_model=apps.get_model("beneficiaries", "Qpv"),
-        household_model=apps.get_model("beneficiaries", "Household"),
     )
 
 

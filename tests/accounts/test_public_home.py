@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.services import organisation_update
-from beneficiaries.models import Commune
 from equipment.enums import ItemStatus
+from territory.models import Commune
 from tests.factories import ItemFactory, OrganisationFactory, UserFactory
 from tests.reports.conftest import YEAR, equip
 

@@ -1,7 +1,7 @@
 import pytest
 
-from beneficiaries.models import Commune, Household, Qpv
-from beneficiaries.territory import load_default_territory
+from territory.loader import load_default_territory
+from territory.models import Commune, Qpv
 from tests.factories import OrganisationFactory, UserFactory
 
 
@@ -9,7 +9,7 @@ from tests.factories import OrganisationFactory, UserFactory
 def territory():
     """The 47 communes and QPV shipped with the project (loaded by the migration; reloaded after a flush)."""
     if not Commune.objects.filter(insee_code="59491", name="Raismes").exists() or not Qpv.objects.exists():
-        load_default_territory(commune_model=Commune, qpv_model=Qpv, household_model=Household)
+        load_default_territory(commune_model=Commune, qpv_model=Qpv)
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from distributions.event_documents import handover_sheets_pdf
-from distributions.event_selectors import sheet_invitations
+from distributions.events.documents import handover_sheets_pdf
+from distributions.events.selectors import sheet_invitations
 from tests.distributions.events_helpers import invitation_with_pack
 from tests.factories import HouseholdFactory
 from tests.pdftext import pdf_text

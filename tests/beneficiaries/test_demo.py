@@ -1,10 +1,10 @@
 from django.utils import timezone
 
-from accounts import demo as accounts_demo
-from beneficiaries import demo
 from beneficiaries.enums import HouseholdStatus
 from beneficiaries.filters import EXPIRING_WITHIN_DAYS
 from beneficiaries.models import Household
+from demo import accounts as accounts_demo
+from demo import beneficiaries as demo
 
 
 def test_demo_households_show_every_situation_and_are_created_once():

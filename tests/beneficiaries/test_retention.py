@@ -15,9 +15,9 @@ from django.urls import reverse
 from beneficiaries.enums import AccessAction
 from beneficiaries.models import Certification, Household, HouseholdAccessLog
 from beneficiaries.services import household_certify, household_update
-from distributions.event_documents import handover_sheets_pdf
-from distributions.event_selectors import sheet_invitations
-from distributions.event_services import households_invite, invitation_respond
+from distributions.events.documents import handover_sheets_pdf
+from distributions.events.selectors import sheet_invitations
+from distributions.events.services import households_invite, invitation_respond
 from equipment.enums import ItemStatus
 from equipment.models import Item
 from tests.distributions.events_helpers import hand_over, invitation_with_pack

@@ -2,10 +2,10 @@
 
 import datetime
 
-from beneficiaries.stats import equipped_by_commune, households_equipped_count
-from distributions.event_enums import InvitationStatus
-from distributions.event_models import Invitation
-from equipment.selectors import bilan_for_year
+from distributions.events.enums import InvitationStatus
+from distributions.events.models import Invitation
+from reports.selectors import bilan_for_year
+from reports.stats import equipped_by_commune, households_equipped_count
 from tests.distributions.events_helpers import hand_over, invitation_with_pack
 from tests.factories import EventFactory, HouseholdFactory, PackFactory, UserFactory
 

@@ -8,7 +8,8 @@ import pytest
 
 from beneficiaries.enums import HouseholdStatus
 from beneficiaries.models import Household
-from beneficiaries.selectors import household_list_rows, household_list_values, household_status_condition
+from beneficiaries.selectors import household_list_rows, household_list_values
+from beneficiaries.status import household_status_condition
 from tests.factories import CertificationFactory, HouseholdFactory, InvitationFactory
 
 TODAY = datetime.date.today()

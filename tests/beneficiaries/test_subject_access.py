@@ -22,7 +22,7 @@ def equipped(coordinator):
 
 
 def _export(client, name, household):
-    return client.get(reverse(f"beneficiaries:export_{name}", args=[household.pk]))
+    return client.get(reverse(f"privacy:export_{name}", args=[household.pk]))
 
 
 def test_the_json_export_holds_the_household_its_criteria_its_handover_items_and_its_access_log(
@@ -104,7 +104,7 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
 
 def test_the_export_buttons_show_on_the_detail_page_for_coordination_only(client, coordinator, prescriber_a):
     household = HouseholdFactory(certified=True, structure=prescriber_a.organisation, created_by=prescriber_a)
-    export_url = reverse("beneficiaries:export_pdf", args=[household.pk])
+    export_url = reverse("privacy:export_pdf", args=[household.pk])
 
     client.force_login(coordinator)
     as_coordination = client.get(reverse("beneficiaries:detail", args=[household.pk])).content.decode()

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.urls import reverse
 
-from config.pagination import LargeTablePaginator
+from core.pagination import LargeTablePaginator
 from equipment.models import Item
 from tests.factories import DonationFactory, ItemFactory, UserFactory
 

@@ -1,4 +1,4 @@
-"""config.pdf: WeasyPrint warmed when a server process starts (warm, called by config.wsgi), documents laid out with
+"""core.pdf: WeasyPrint warmed when a server process starts (warm, called by config.wsgi), documents laid out with
 the garbage collector paused."""
 
 import gc
@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from config import pdf
+from core import pdf
 
 
 def test_warming_parses_every_pdf_stylesheet_once_for_the_documents_to_come(settings):
@@ -23,7 +23,7 @@ def test_a_failed_warm_up_is_logged_and_the_server_still_starts(settings, monkey
     settings.DEBUG = False
     monkeypatch.setattr(pdf, "WARM_STYLESHEETS", ("pdf/absente.css",))
 
-    with caplog.at_level(logging.WARNING, logger="config.pdf"):
+    with caplog.at_level(logging.WARNING, logger="core.pdf"):
         pdf.warm()
 
     assert "Préchauffage de WeasyPrint impossible" in caplog.text

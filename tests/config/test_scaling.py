@@ -11,9 +11,9 @@ import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
-from config.db_routers import reporting, reporting_database
+from core.db import reporting, reporting_database
 from equipment.models import Item
-from equipment.selectors import bilan_for_year
+from reports.selectors import bilan_for_year
 from tests.factories import ItemFactory
 
 ROOT = Path(__file__).resolve().parents[2]

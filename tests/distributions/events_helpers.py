@@ -1,8 +1,8 @@
 """Shared set-up for the distribution-event tests: complete packs, invited households, the day's steps."""
 
-from distributions.event_services import invitation_allocate_pack, invitation_check_in, invitation_hand_over
-from distributions.models import PackTemplate, PackTemplateLine
-from distributions.services import pack_add_item, pack_create
+from distributions.events.services import invitation_allocate_pack, invitation_check_in, invitation_hand_over
+from distributions.packs.models import PackTemplate, PackTemplateLine
+from distributions.packs.services import pack_add_item, pack_create
 from equipment.enums import ItemCategory, ItemStatus
 from tests.factories import InvitationFactory, ItemFactory
 

@@ -1,10 +1,10 @@
-from accounts import demo as accounts_demo
-from beneficiaries import demo as beneficiaries_demo
-from distributions import demo as packs_demo
-from distributions import events_demo
-from distributions.event_enums import EventStatus, InvitationStatus
-from distributions.event_models import Event
-from equipment import demo as equipment_demo
+from demo import accounts as accounts_demo
+from demo import beneficiaries as beneficiaries_demo
+from demo import equipment as equipment_demo
+from demo import events as events_demo
+from demo import packs as packs_demo
+from distributions.events.enums import EventStatus, InvitationStatus
+from distributions.events.models import Event
 from equipment.enums import ItemStatus
 
 

@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from distributions.event_models import AgendaItem
-from distributions.event_services import invitation_check_in
+from distributions.events.models import AgendaItem
+from distributions.events.services import invitation_check_in
 from tests.distributions.events_helpers import hand_over, invitation_with_pack
 from tests.factories import EventFactory, InvitationFactory, UserFactory
 from tests.pdftext import pdf_pages, pdf_text

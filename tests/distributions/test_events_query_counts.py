@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from distributions.event_services import invitation_check_in
+from distributions.events.services import invitation_check_in
 from tests.distributions.events_helpers import hand_over, invitation_with_pack
 from tests.factories import EventFactory, HouseholdFactory, InvitationFactory, OrganisationFactory, UserFactory
 

@@ -8,17 +8,17 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from distributions.enums import PackStatus
-from distributions.event_models import Invitation
-from distributions.event_services import (
+from distributions.events.models import Invitation
+from distributions.events.services import (
     event_allocate_packs,
     households_invite,
     invitation_allocate_pack,
     invitation_check_in,
     invitation_hand_over,
 )
-from distributions.models import Pack
-from distributions.services import pack_dissolve
+from distributions.packs.enums import PackStatus
+from distributions.packs.models import Pack
+from distributions.packs.services import pack_dissolve
 from equipment.enums import ItemStatus
 from equipment.models import StatusChange
 from tests.distributions.events_helpers import complete_pack, invitation_with_pack

@@ -9,11 +9,10 @@ from django.utils import timezone
 from beneficiaries.enums import HouseholdStatus
 from beneficiaries.models import PeriodOverride
 from beneficiaries.selectors import household_status
-from distributions.enums import PackStatus
-from distributions.event_enums import EventStatus, InvitationStatus
-from distributions.event_models import Invitation
-from distributions.event_selectors import candidates, waiting_list
-from distributions.event_services import (
+from distributions.events.enums import EventStatus, InvitationStatus
+from distributions.events.models import Invitation
+from distributions.events.selectors import candidates, waiting_list
+from distributions.events.services import (
     event_allocate_packs,
     event_cancel,
     event_close,
@@ -29,7 +28,8 @@ from distributions.event_services import (
     invitation_respond,
     invitation_withdraw,
 )
-from distributions.services import pack_create, pack_dissolve
+from distributions.packs.enums import PackStatus
+from distributions.packs.services import pack_create, pack_dissolve
 from equipment.enums import ItemStatus
 from equipment.models import StatusChange
 from tests.distributions.events_helpers import complete_pack, hand_over, invitation_with_pack

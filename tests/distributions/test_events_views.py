@@ -6,10 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from distributions.enums import PackStatus
-from distributions.event_enums import EventStatus, InvitationStatus
-from distributions.event_models import Event, Invitation
-from distributions.event_services import invitation_check_in
+from distributions.events.enums import EventStatus, InvitationStatus
+from distributions.events.models import Event, Invitation
+from distributions.events.services import invitation_check_in
+from distributions.packs.enums import PackStatus
 from equipment.enums import ItemStatus
 from tests.distributions.events_helpers import complete_pack, hand_over, invitation_with_pack
 from tests.factories import (

@@ -3,9 +3,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from distributions.enums import PackStatus
-from distributions.models import Pack, PackTemplate
-from distributions.services import pack_add_item, pack_create, pack_dissolve, pack_remove_item
+from distributions.packs.enums import PackStatus
+from distributions.packs.models import Pack, PackTemplate
+from distributions.packs.services import pack_add_item, pack_create, pack_dissolve, pack_remove_item
 from equipment.enums import ItemCategory, ItemStatus
 from tests.factories import ItemFactory, PackTemplateFactory, UserFactory
 

@@ -5,9 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from distributions.enums import PackStatus
-from distributions.models import PackItem, PackTemplate
-from distributions.services import (
+from distributions.packs.enums import PackStatus
+from distributions.packs.models import PackItem, PackTemplate
+from distributions.packs.services import (
     pack_add_item,
     pack_create,
     pack_dissolve,

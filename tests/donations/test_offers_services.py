@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from donations.enums import OfferStatus
 from donations.models import Donation, DonationOffer, DonationOfferLine, Donor
-from donations.offer_selectors import offer_by_token
-from donations.offer_services import (
+from donations.offers.selectors import offer_by_token
+from donations.offers.services import (
     offer_accept,
     offer_decline,
     offer_mark_processed,
@@ -20,7 +20,7 @@ from donations.offer_services import (
     offer_tracking_reissue,
     offer_tracking_revoke,
 )
-from donations.offer_tokens import tracking_token_digest
+from donations.offers.tokens import tracking_token_digest
 from equipment.enums import ItemStatus
 from tests.donations.offer_helpers import service_fields
 from tests.factories import DonationFactory, DonationOfferFactory, DonorFactory, ItemFactory, UserFactory

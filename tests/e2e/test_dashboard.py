@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from beneficiaries.models import Commune, Household, Qpv
-from beneficiaries.territory import load_default_territory
 from equipment.enums import DEFAULT_WEEE_CATEGORY, FormFactor, ItemCategory, ItemStatus
 from equipment.models import Item
+from territory.loader import load_default_territory
+from territory.models import Commune, Qpv
 from tests.factories import OrganisationFactory, UserFactory
 from tests.reports.conftest import equip
 
@@ -36,7 +36,7 @@ HOUSEHOLDS = {"59172": (0, 22), "59491": (17, 0), "59205": (0, 11), "59526": (9,
 
 @pytest.fixture(autouse=True)
 def territory(transactional_db):
-    load_default_territory(commune_model=Commune, qpv_model=Qpv, household_model=Household)
+    load_default_territory(commune_model=Commune, qpv_model=Qpv)
 
 
 def programme_year():

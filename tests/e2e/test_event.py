@@ -4,7 +4,7 @@ passes axe-core."""
 import datetime
 import re
 
-from distributions.event_models import Event
+from distributions.events.models import Event
 from equipment.enums import ItemStatus
 from tests.distributions.events_helpers import complete_pack, hand_over, invitation_with_pack
 from tests.factories import HouseholdFactory, UserFactory

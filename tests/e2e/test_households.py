@@ -5,15 +5,16 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
-from beneficiaries.models import Commune, Household, Qpv
-from beneficiaries.territory import load_default_territory
+from beneficiaries.models import Household
+from territory.loader import load_default_territory
+from territory.models import Commune, Qpv
 from tests.factories import HouseholdFactory, OrganisationFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
 def territory(transactional_db):
     # Live-server tests run in flushed transactions: load the territory the migration would have loaded.
-    load_default_territory(commune_model=Commune, qpv_model=Qpv, household_model=Household)
+    load_default_territory(commune_model=Commune, qpv_model=Qpv)
 
 
 @pytest.fixture

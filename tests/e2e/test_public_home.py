@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from beneficiaries.models import Commune, Household, Qpv
-from beneficiaries.territory import load_default_territory
+from territory.loader import load_default_territory
+from territory.models import Commune, Qpv
 from tests.factories import OrganisationFactory
 from tests.reports.conftest import equip
 
@@ -19,7 +19,7 @@ PHONE_WIDTH = 390
 
 @pytest.fixture(autouse=True)
 def territory(transactional_db):
-    load_default_territory(commune_model=Commune, qpv_model=Qpv, household_model=Household)
+    load_default_territory(commune_model=Commune, qpv_model=Qpv)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from equipment.admin_actions import DISTRIBUTION_EDGES, TRANSITION_ACTIONS
+from equipment.admin.actions import DISTRIBUTION_EDGES, TRANSITION_ACTIONS
 from equipment.enums import ALLOWED_TRANSITIONS, ErasureResult, ItemCategory, ItemStatus
 from equipment.models import Audit, ErasureRecord, Item, StatusChange
 from tests.factories import (

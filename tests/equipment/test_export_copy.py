@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from equipment import export_views
 from equipment.enums import ItemCategory, ItemStatus
+from equipment.exports import csv as export_views
 from equipment.imports.csv_rows import HEADER
 from equipment.models import Item
 from tests.factories import DonationFactory, DonorFactory, ItemFactory, UserFactory

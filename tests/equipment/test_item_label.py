@@ -2,7 +2,7 @@
 
 import pytest
 
-from equipment.qr import qr_svg
+from equipment.labels.qr import qr_svg
 from tests.factories import ItemFactory, UserFactory
 
 

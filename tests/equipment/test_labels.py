@@ -11,8 +11,8 @@ from django.urls import reverse
 from PIL import Image
 
 from equipment.enums import ItemCategory
-from equipment.label_views import SESSION_SELECTED_TAGS
-from equipment.labels import LAYOUTS, Label, Margins, label_sheet_pdf, place_labels
+from equipment.labels.sheets import LAYOUTS, Label, Margins, label_sheet_pdf, place_labels
+from equipment.labels.views import SESSION_SELECTED_TAGS
 from equipment.models import AssetTagCounter
 from tests.factories import DonationFactory, ItemFactory, UserFactory
 from tests.pdftext import pdf_pages, pdf_text

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from equipment.enums import ItemStatus
 from equipment.models import StatusChange
-from equipment.scan import MAX_BATCH, SESSION_KEY, tag_from_scan
+from equipment.scan.batch import MAX_BATCH, SESSION_KEY, tag_from_scan
 from tests.factories import DriveFactory, ItemFactory, UserFactory
 
 URL = reverse("equipment:scan")

@@ -28,8 +28,8 @@ from equipment.enums import (
 )
 from equipment.models import AssetTagCounter, Drive, ErasureRecord, Item, SnapshotImport, StatusChange
 from equipment.services import TransitionError, item_transition
-from equipment.snapshot_services import snapshot_import, snapshot_ingest
 from equipment.snapshots import SnapshotError
+from equipment.snapshots.services import snapshot_import, snapshot_ingest
 from tests.factories import DriveFactory, ItemFactory, UserFactory
 
 SNAPSHOTS = Path(__file__).resolve().parent.parent / "data" / "snapshots"

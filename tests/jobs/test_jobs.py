@@ -10,10 +10,11 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from distributions.event_models import Invitation
+from distributions.events.models import Invitation
 from equipment.models import Item
 from jobs.models import Job, JobStatus
-from jobs.services import job_enqueue
+from jobs.registry import RUNNERS
+from jobs.tasks import job_enqueue
 from tests.distributions.events_helpers import invitation_with_pack
 from tests.factories import DonationFactory, ItemFactory, UserFactory
 from tests.pdftext import pdf_text
@@ -93,7 +94,7 @@ def test_a_failing_job_shows_a_french_message_not_a_trace(client, technician, mo
     def boom(job):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("equipment.export_jobs.items_export_run", boom)
+    monkeypatch.setitem(RUNNERS, "equipment.items_export", boom)
     job = job_enqueue(kind="equipment.items_export", title="Export", by=technician)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "Relancez-le" in job.error
@@ -151,7 +152,7 @@ def _url(db: dict) -> str:
 
 
 def test_a_long_list_offers_its_export_in_the_background(client, technician, monkeypatch):
-    monkeypatch.setattr("config.pagination.LargeTablePaginator.__init__.__kwdefaults__", {"exact_limit": 2})
+    monkeypatch.setattr("core.pagination.LargeTablePaginator.__init__.__kwdefaults__", {"exact_limit": 2})
     ItemFactory.create_batch(3, category="screen")
     ItemFactory(desktop=True)
     _login(client, technician)

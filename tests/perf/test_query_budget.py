@@ -33,8 +33,8 @@ QUERY_BUDGET = 10
 OVER_BUDGET = {
     # The right-of-access export gathers every kind of record held about one household: the household, its
     # certifications, overrides, duplicate confirmations, invitations and access log, one query per kind.
-    "beneficiaries:export_json": (12, "droit d'accès : une requête par sorte de donnée"),
-    "beneficiaries:export_pdf": (12, "droit d'accès : une requête par sorte de donnée"),
+    "privacy:export_json": (12, "droit d'accès : une requête par sorte de donnée"),
+    "privacy:export_pdf": (12, "droit d'accès : une requête par sorte de donnée"),
 }
 
 # Not pages: views that only answer POST, log out, or redirect elsewhere.

@@ -1,19 +1,19 @@
-"""reports.equipped counts « foyers équipés » in one query: the same households and criteria as beneficiaries.stats."""
+"""reports.equipped counts « foyers équipés » in one query: the same households and criteria as reports.stats."""
 
 import datetime
 
 import pytest
 
 from beneficiaries.enums import EligibilityCriterion
-from beneficiaries.stats import (
+from distributions.events.enums import InvitationStatus
+from distributions.events.models import Invitation
+from reports.equipped import equipped_in
+from reports.stats import (
     equipped_by_commune,
     equipped_by_structure,
     equipped_criteria,
     households_equipped_count,
 )
-from distributions.event_enums import InvitationStatus
-from distributions.event_models import Invitation
-from reports.equipped import equipped_in
 from tests.factories import (
     CertificationFactory,
     CommuneFactory,

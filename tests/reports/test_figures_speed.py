@@ -11,10 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from equipment.enums import ItemCategory, ItemStatus
-from equipment.selectors import bilan_for_year
 from reports import html
 from reports.disclosure import people_count
-from reports.selectors import equipment_figures
+from reports.selectors import bilan_for_year, equipment_figures
 from tests.factories import ItemFactory, OrganisationFactory
 from tests.reports.conftest import YEAR, equip
 

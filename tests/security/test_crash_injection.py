@@ -12,14 +12,14 @@ import pytest
 from django.apps import apps
 
 from beneficiaries.models import Household
-from distributions import services as pack_services
-from distributions.event_models import Invitation
-from distributions.event_services import invitation_check_in, invitation_hand_over
-from distributions.models import Pack
-from equipment import snapshot_services
+from distributions.events.models import Invitation
+from distributions.events.services import invitation_check_in, invitation_hand_over
+from distributions.packs import services as pack_services
+from distributions.packs.models import Pack
 from equipment.imports import items_csv
 from equipment.imports.csv_rows import HEADER
 from equipment.models import AssetTagCounter, Item
+from equipment.snapshots import services as snapshot_services
 from tests.distributions.events_helpers import invitation_with_pack
 from tests.factories import ItemFactory, UserFactory
 

@@ -7,8 +7,9 @@ from hypothesis import event, example, given
 from hypothesis import strategies as st
 
 from beneficiaries.enums import DECLARED_CRITERIA
-from beneficiaries.models import Commune, Household, Qpv
-from beneficiaries.territory import load_default_territory
+from beneficiaries.models import Household
+from territory.loader import load_default_territory
+from territory.models import Commune, Qpv
 from tests.factories import HouseholdFactory, OrganisationFactory, UserFactory
 from tests.security.fuzz import FUZZ, junk_text, row_counts
 
@@ -58,7 +59,7 @@ partly_valid = st.builds(
 @pytest.fixture
 def prescriber():
     if not Commune.objects.filter(insee_code="59491").exists():
-        load_default_territory(commune_model=Commune, qpv_model=Qpv, household_model=Household)
+        load_default_territory(commune_model=Commune, qpv_model=Qpv)
     return UserFactory(organisation=OrganisationFactory(name="CCAS de Raismes"))
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import event, example, given
 from hypothesis import strategies as st
 
-from equipment.snapshot_services import snapshot_import
 from equipment.snapshots import SnapshotError
+from equipment.snapshots.services import snapshot_import
 from tests.security.fuzz import FUZZ, junk_text, row_counts
 
 SNAPSHOTS = Path(__file__).resolve().parent.parent / "data" / "snapshots"

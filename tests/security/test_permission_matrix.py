@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from beneficiaries.enums import EligibilityCriterion
 from beneficiaries.models import Certification, Household
-from distributions.event_models import Event, Invitation
+from distributions.events.models import Event, Invitation
 from donations.models import DonationOffer
 from equipment.models import Item
 from tests.distributions.events_helpers import invitation_with_pack

@@ -3,9 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from distributions.event_documents import handover_sheets_pdf
-from distributions.event_models import Event
-from distributions.event_selectors import sheet_invitations
+from distributions.events.documents import handover_sheets_pdf
+from distributions.events.models import Event
+from distributions.events.selectors import sheet_invitations
 
 
 class Command(BaseCommand):

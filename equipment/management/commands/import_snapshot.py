@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from equipment.snapshot_services import snapshot_ingest
+from equipment.snapshots.services import snapshot_ingest
 
 
 class Command(BaseCommand):
