@@ -12,7 +12,7 @@ from django.db import connection
 from django.urls import reverse
 
 from equipment.models import Item
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 ROWS = 100_000
 FIRST_ROW_WITHIN_S = 0.5

@@ -15,15 +15,11 @@ from donations.documents import donation_receipt, donation_receipt_pdf, erasure_
 from equipment.labels.qr import qr_png_data_uri
 from equipment.labels.sheets import LAYOUTS, Label, label_sheet_pdf
 from equipment.weee.documents import shipment_slip, shipment_slip_pdf
-from tests.distributions.events_helpers import invitation_with_pack
-from tests.factories import (
-    DonationFactory,
-    ErasureRecordFactory,
-    EventFactory,
-    ItemFactory,
-    UserFactory,
-    WeeeShipmentFactory,
-)
+from tests.accounts.factories import UserFactory
+from tests.distributions.events.helpers import invitation_with_pack
+from tests.distributions.factories import EventFactory
+from tests.donations.factories import DonationFactory
+from tests.equipment.factories import ErasureRecordFactory, ItemFactory, WeeeShipmentFactory
 
 ROUNDS = 3
 

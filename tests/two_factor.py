@@ -18,7 +18,7 @@ from security.two_factor import two_factor_required
 def verified_device(user):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from tests.factories import TOTPDeviceFactory
+    from tests.security.factories import TOTPDeviceFactory
 
     return TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDeviceFactory(user=user)
 

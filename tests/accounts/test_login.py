@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts import services
-from tests.factories import OrganisationFactory, UserFactory
+from tests.accounts.factories import OrganisationFactory, UserFactory
 
 PASSWORD = "motdepasse-solide-2026"
 INVALID = "Nom d’utilisateur ou mot de passe incorrect."

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts import services
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
-from tests.factories import OrganisationFactory, UserFactory
+from tests.accounts.factories import OrganisationFactory, UserFactory
 
 STRONG_PASSWORD = "cheval-agrafe-2026-lumiere"
 
@@ -487,7 +487,7 @@ def test_anonymous_visitors_are_sent_to_login_and_nothing_changes(client):
 def test_detail_offers_a_two_factor_reset_only_to_members_with_a_device(client, coordinator):
     from django_otp.plugins.otp_static.models import StaticDevice
 
-    from tests.factories import TOTPDeviceFactory
+    from tests.security.factories import TOTPDeviceFactory
 
     organisation = OrganisationFactory()
     app, codes, both, none = (UserFactory(organisation=organisation) for _ in range(4))

@@ -2,7 +2,7 @@ import pytest
 
 from territory.loader import load_default_territory
 from territory.models import Commune, Qpv
-from tests.factories import OrganisationFactory, UserFactory
+from tests.accounts.factories import OrganisationFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)

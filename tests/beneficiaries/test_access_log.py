@@ -13,7 +13,8 @@ from django.urls import reverse
 from beneficiaries.access_log import access_log_record
 from beneficiaries.enums import AccessAction
 from beneficiaries.models import Household, HouseholdAccessLog
-from tests.factories import HouseholdFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.beneficiaries.factories import HouseholdFactory
 
 PARIS = datetime.timezone(datetime.timedelta(hours=1))
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from beneficiaries.models import Household
 from beneficiaries.services import HouseholdChanged, household_update
-from tests.factories import HouseholdFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.beneficiaries.factories import HouseholdFactory
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from django.db import connection
 from beneficiaries.models import Certification, Household
 from beneficiaries.retention import household_anonymise
 from beneficiaries.services import household_certify, household_register
-from tests.factories import CertificationFactory, HouseholdFactory
+from tests.beneficiaries.factories import CertificationFactory, HouseholdFactory
 
 TODAY = datetime.date.today()
 

@@ -4,8 +4,8 @@ from django.urls import reverse
 
 from distributions.events.documents import handover_sheets_pdf
 from distributions.events.selectors import sheet_invitations
-from tests.distributions.events_helpers import invitation_with_pack
-from tests.factories import HouseholdFactory
+from tests.beneficiaries.factories import HouseholdFactory
+from tests.distributions.events.helpers import invitation_with_pack
 from tests.pdftext import pdf_text
 
 NOTICE = "Notice du territoire : vos données restent chez nous, écrivez à dpo@example.org pour les voir."

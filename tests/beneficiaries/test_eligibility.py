@@ -9,7 +9,7 @@ from beneficiaries.enums import DECLARED_CRITERIA, EligibilityCriterion
 from beneficiaries.models import Household, PeriodOverride
 from beneficiaries.selectors import active_override_exists, household_is_eligible, household_may_receive_pack
 from beneficiaries.services import household_mark_equipped, household_register, period_override_grant
-from tests.factories import HouseholdFactory
+from tests.beneficiaries.factories import HouseholdFactory
 
 TODAY = datetime.date(2026, 3, 2)
 BORN_1990 = datetime.date(1990, 4, 12)

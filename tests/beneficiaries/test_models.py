@@ -8,7 +8,7 @@ from django.db.models import ProtectedError
 
 from beneficiaries.enums import EligibilityCriterion
 from beneficiaries.models import Certification
-from tests.factories import CertificationFactory, HouseholdFactory
+from tests.beneficiaries.factories import CertificationFactory, HouseholdFactory
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from beneficiaries.models import Certification, DuplicateConfirmation, Household, PeriodOverride
-from tests.factories import CertificationFactory, HouseholdFactory, InvitationFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.beneficiaries.factories import CertificationFactory, HouseholdFactory
+from tests.distributions.factories import InvitationFactory
 
 ROLES = ["coordination", "technicien", "prescripteur_a", "prescripteur_b", "partenaire", "anonyme"]
 

@@ -10,7 +10,8 @@ from django.db import connection
 
 from beneficiaries.models import Household
 from beneficiaries.services import household_mark_equipped, period_override_grant
-from tests.factories import HouseholdFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.beneficiaries.factories import HouseholdFactory
 
 
 @pytest.mark.postgres

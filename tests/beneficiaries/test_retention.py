@@ -20,8 +20,10 @@ from distributions.events.selectors import sheet_invitations
 from distributions.events.services import households_invite, invitation_respond
 from equipment.enums import ItemStatus
 from equipment.models import Item
-from tests.distributions.events_helpers import hand_over, invitation_with_pack
-from tests.factories import EventFactory, HouseholdFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.beneficiaries.factories import HouseholdFactory
+from tests.distributions.events.helpers import hand_over, invitation_with_pack
+from tests.distributions.factories import EventFactory
 from tests.pdftext import pdf_text
 
 PARIS = datetime.timezone(datetime.timedelta(hours=1))

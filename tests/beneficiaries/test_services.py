@@ -8,7 +8,7 @@ from beneficiaries.enums import EligibilityCriterion, HouseholdStatus
 from beneficiaries.models import Certification, DuplicateConfirmation, Household
 from beneficiaries.selectors import household_status
 from beneficiaries.services import DuplicateSuspected, household_certify, household_register, household_update
-from tests.factories import CertificationFactory, HouseholdFactory
+from tests.beneficiaries.factories import CertificationFactory, HouseholdFactory
 
 TODAY = datetime.date(2026, 3, 2)
 

@@ -10,7 +10,8 @@ from beneficiaries.enums import HouseholdStatus
 from beneficiaries.models import Household
 from beneficiaries.selectors import household_list_rows, household_list_values
 from beneficiaries.status import household_status_condition
-from tests.factories import CertificationFactory, HouseholdFactory, InvitationFactory
+from tests.beneficiaries.factories import CertificationFactory, HouseholdFactory
+from tests.distributions.factories import InvitationFactory
 
 TODAY = datetime.date.today()
 LAST_YEAR = TODAY - datetime.timedelta(days=300)

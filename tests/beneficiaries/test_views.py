@@ -6,7 +6,9 @@ from django.urls import reverse
 from beneficiaries.enums import DECLARED_CRITERIA
 from beneficiaries.models import Certification, Household
 from beneficiaries.retention import household_anonymise
-from tests.factories import CertificationFactory, HouseholdFactory, InvitationFactory, OrganisationFactory
+from tests.accounts.factories import OrganisationFactory
+from tests.beneficiaries.factories import CertificationFactory, HouseholdFactory
+from tests.distributions.factories import InvitationFactory
 
 
 def form_data(**overrides):

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from tests.donations.offer_helpers import OFFER_URL, valid_post
+from tests.donations.offers.helpers import OFFER_URL, valid_post
 
 
 @pytest.fixture(autouse=True)

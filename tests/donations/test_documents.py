@@ -10,15 +10,9 @@ from django.utils import timezone
 
 from donations.documents import erasure_certificate
 from equipment.enums import ErasureMethod, ErasureResult, ItemCategory
-from tests.factories import (
-    DonationFactory,
-    DonorFactory,
-    DriveFactory,
-    ErasureRecordFactory,
-    ItemFactory,
-    UserFactory,
-    WeeeShipmentFactory,
-)
+from tests.accounts.factories import UserFactory
+from tests.donations.factories import DonationFactory, DonorFactory
+from tests.equipment.factories import DriveFactory, ErasureRecordFactory, ItemFactory, WeeeShipmentFactory
 from tests.pdftext import pdf_text
 
 

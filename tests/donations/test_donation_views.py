@@ -7,7 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import DonationFactory, ItemFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.donations.factories import DonationFactory
+from tests.equipment.factories import ItemFactory
 
 
 @pytest.fixture

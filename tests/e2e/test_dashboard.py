@@ -16,7 +16,7 @@ from equipment.enums import DEFAULT_WEEE_CATEGORY, FormFactor, ItemCategory, Ite
 from equipment.models import Item
 from territory.loader import load_default_territory
 from territory.models import Commune, Qpv
-from tests.factories import OrganisationFactory, UserFactory
+from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.reports.conftest import equip
 
 YEAR = 2025

@@ -7,7 +7,8 @@ from django.core import mail
 from django.core.cache import cache
 
 from donations.models import DonationOffer
-from tests.factories import ItemFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.equipment.factories import ItemFactory
 
 
 @pytest.fixture

@@ -6,8 +6,9 @@ import re
 
 from distributions.events.models import Event
 from equipment.enums import ItemStatus
-from tests.distributions.events_helpers import complete_pack, hand_over, invitation_with_pack
-from tests.factories import HouseholdFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.beneficiaries.factories import HouseholdFactory
+from tests.distributions.events.helpers import complete_pack, hand_over, invitation_with_pack
 
 
 def exactly(label: str) -> re.Pattern:

@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 from beneficiaries.models import Household
 from territory.loader import load_default_territory
 from territory.models import Commune, Qpv
-from tests.factories import HouseholdFactory, OrganisationFactory, UserFactory
+from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.beneficiaries.factories import HouseholdFactory
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import pytest
 
 from equipment.imports.csv_rows import HEADER
 from equipment.models import Item
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 CSV = "\n".join(
     [

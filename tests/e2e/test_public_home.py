@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from territory.loader import load_default_territory
 from territory.models import Commune, Qpv
-from tests.factories import OrganisationFactory
+from tests.accounts.factories import OrganisationFactory
 from tests.reports.conftest import equip
 
 PHONE_WIDTH = 390

@@ -2,7 +2,8 @@
 
 from equipment.enums import ItemStatus
 from equipment.models import Item
-from tests.factories import ItemFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.equipment.factories import ItemFactory
 
 
 def test_technician_scans_a_batch_sees_the_duplicate_and_applies_a_transition(page, live_url, login, axe_check):

@@ -1,4 +1,5 @@
-from tests.factories import ItemFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.equipment.factories import ItemFactory
 
 
 def test_technician_logs_in_and_scans_a_tag_into_the_equipment_list(page, live_url, login, axe_check):

@@ -3,7 +3,7 @@
 import re
 
 from accounts.models import Organisation, User
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 NEW_PASSWORD = "cheval-agrafe-2026-lumiere"
 

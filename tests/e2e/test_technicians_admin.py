@@ -2,7 +2,8 @@
 
 from equipment.enums import ItemStatus
 from equipment.models import Item
-from tests.factories import ItemFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.equipment.factories import ItemFactory
 
 
 def test_scanned_tag_opens_the_item_and_its_buttons_move_it_through_the_pipeline(page, live_url, login):

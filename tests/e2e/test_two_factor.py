@@ -6,7 +6,7 @@ import base64
 
 from django_otp.oath import totp
 
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 PASSWORD = "motdepasse-solide-2026"
 

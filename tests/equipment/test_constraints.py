@@ -12,7 +12,7 @@ from django.utils import timezone
 from equipment.enums import ItemCategory, ItemStatus
 from equipment.models import Audit, Drive, ErasureRecord, Item, SnapshotImport, StatusChange, WeeeShipment
 from equipment.services import weee_shipment_add_items
-from tests.factories import DriveFactory, ItemFactory, WeeeShipmentFactory
+from tests.equipment.factories import DriveFactory, ItemFactory, WeeeShipmentFactory
 
 pytestmark = pytest.mark.postgres
 

@@ -7,8 +7,9 @@ from django.urls import reverse
 from equipment.enums import ItemStatus
 from equipment.models import Item
 from equipment.services import item_transition
-from tests.equipment.test_admin import _change_form_data
-from tests.factories import ItemFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.equipment.admin.test_items import _change_form_data
+from tests.equipment.factories import ItemFactory
 
 STALE = "Quelqu&#x27;un d&#x27;autre a enregistré ce matériel"
 

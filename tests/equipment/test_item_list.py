@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from equipment.enums import ItemStatus
-from tests.factories import DonationFactory, ItemFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.donations.factories import DonationFactory
+from tests.equipment.factories import ItemFactory
 
 URL = reverse("equipment:list")
 

@@ -5,7 +5,8 @@ import pytest
 from equipment.enums import ALLOWED_TRANSITIONS, ErasureMethod, ErasureResult, ItemStatus
 from equipment.models import StatusChange
 from equipment.services import TransitionError, item_recycle, item_transition
-from tests.factories import DriveFactory, ErasureRecordFactory, ItemFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.equipment.factories import DriveFactory, ErasureRecordFactory, ItemFactory
 
 ALLOWED = [(src, dst) for src, dsts in ALLOWED_TRANSITIONS.items() for dst in sorted(dsts)]
 FORBIDDEN = [

@@ -15,8 +15,10 @@ from equipment.models import Item
 from jobs.models import Job, JobStatus
 from jobs.registry import RUNNERS
 from jobs.tasks import job_enqueue
-from tests.distributions.events_helpers import invitation_with_pack
-from tests.factories import DonationFactory, ItemFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.distributions.events.helpers import invitation_with_pack
+from tests.donations.factories import DonationFactory
+from tests.equipment.factories import ItemFactory
 from tests.pdftext import pdf_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,7 +106,7 @@ def test_a_failing_job_shows_a_french_message_not_a_trace(client, technician, mo
 
 
 def test_event_handover_sheets_run_as_a_job(technician):
-    from tests.distributions.events_helpers import invitation_with_pack
+    from tests.distributions.events.helpers import invitation_with_pack
 
     invitation = invitation_with_pack(UserFactory(coordination=True))
     event = invitation.event

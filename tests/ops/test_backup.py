@@ -9,7 +9,8 @@ import pytest
 from django.apps import apps
 from django.db import connection
 
-from tests.factories import DriveFactory, ErasureRecordFactory, ItemFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.equipment.factories import DriveFactory, ErasureRecordFactory, ItemFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 

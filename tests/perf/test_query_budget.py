@@ -15,15 +15,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.distributions.events_helpers import invitation_with_pack
-from tests.factories import (
-    CertificationFactory,
-    DonationOfferFactory,
-    EventFactory,
-    HouseholdFactory,
-    ItemFactory,
-    UserFactory,
-)
+from tests.accounts.factories import UserFactory
+from tests.beneficiaries.factories import CertificationFactory, HouseholdFactory
+from tests.distributions.events.helpers import invitation_with_pack
+from tests.distributions.factories import EventFactory
+from tests.donations.factories import DonationOfferFactory
+from tests.equipment.factories import ItemFactory
 from tests.security.conftest import walk_objects  # noqa: F401 - the fixture the URL walk uses
 from tests.security.urlwalk import all_routes, build_path
 

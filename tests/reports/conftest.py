@@ -3,7 +3,9 @@ import datetime
 import pytest
 from django.test import Client
 
-from tests.factories import CommuneFactory, HouseholdFactory, OrganisationFactory, UserFactory
+from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.beneficiaries.factories import HouseholdFactory
+from tests.territory.factories import CommuneFactory
 
 YEAR = 2025
 HANDOVER_DAY = datetime.date(YEAR, 6, 14)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from equipment.enums import ItemCategory, ItemStatus
 from reports.figures import FIGURES
-from tests.factories import ItemFactory
+from tests.equipment.factories import ItemFactory
 from tests.reports.conftest import YEAR, equip
 
 PEOPLE = ["foyers-par-commune", "foyers-par-structure", "criteres"]
@@ -57,7 +57,7 @@ def test_bilan_csv_has_the_published_layout(coordination, raismes, structure_a):
 
 
 def test_a_commune_with_three_households_shows_below_five_in_the_csv(coordination, raismes, denain, escaudain):
-    from tests.factories import OrganisationFactory
+    from tests.accounts.factories import OrganisationFactory
 
     structure = OrganisationFactory()
     equip(3, commune=raismes, structure=structure)

@@ -16,7 +16,8 @@ from django.urls import reverse
 
 from equipment.enums import ItemCategory, ItemStatus
 from reports.impact_factors import ImpactFactor
-from tests.factories import ItemFactory, OrganisationFactory
+from tests.accounts.factories import OrganisationFactory
+from tests.equipment.factories import ItemFactory
 from tests.reports.conftest import YEAR, equip
 
 URL = reverse("dashboard:index")

@@ -14,14 +14,10 @@ from reports.stats import (
     equipped_criteria,
     households_equipped_count,
 )
-from tests.factories import (
-    CertificationFactory,
-    CommuneFactory,
-    EventFactory,
-    HouseholdFactory,
-    OrganisationFactory,
-    PackFactory,
-)
+from tests.accounts.factories import OrganisationFactory
+from tests.beneficiaries.factories import CertificationFactory, HouseholdFactory
+from tests.distributions.factories import EventFactory, PackFactory
+from tests.territory.factories import CommuneFactory
 
 YEAR = 2025
 

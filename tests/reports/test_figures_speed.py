@@ -14,7 +14,8 @@ from equipment.enums import ItemCategory, ItemStatus
 from reports import html
 from reports.disclosure import people_count
 from reports.selectors import bilan_for_year, equipment_figures
-from tests.factories import ItemFactory, OrganisationFactory
+from tests.accounts.factories import OrganisationFactory
+from tests.equipment.factories import ItemFactory
 from tests.reports.conftest import YEAR, equip
 
 

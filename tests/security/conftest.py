@@ -1,14 +1,11 @@
 import pytest
 
-from tests.distributions.events_helpers import invitation_with_pack
-from tests.factories import (
-    DonationOfferFactory,
-    EventFactory,
-    HouseholdFactory,
-    OrganisationFactory,
-    UserFactory,
-    WeeeShipmentFactory,
-)
+from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.beneficiaries.factories import HouseholdFactory
+from tests.distributions.events.helpers import invitation_with_pack
+from tests.distributions.factories import EventFactory
+from tests.donations.factories import DonationOfferFactory
+from tests.equipment.factories import WeeeShipmentFactory
 
 OFFER_TOKEN = "t" * 43
 

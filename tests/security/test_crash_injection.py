@@ -20,8 +20,9 @@ from equipment.imports import items_csv
 from equipment.imports.csv_rows import HEADER
 from equipment.models import AssetTagCounter, Item
 from equipment.snapshots import services as snapshot_services
-from tests.distributions.events_helpers import invitation_with_pack
-from tests.factories import ItemFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.distributions.events.helpers import invitation_with_pack
+from tests.equipment.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,7 +15,8 @@ from equipment.enums import ItemCategory, ItemStatus
 from equipment.imports.csv_rows import HEADER
 from equipment.imports.items_csv import items_csv_check, items_import_csv
 from equipment.models import AssetTagCounter
-from tests.factories import ItemFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.equipment.factories import ItemFactory
 from tests.security.fuzz import FUZZ, junk_text, row_counts
 
 TABLES = (

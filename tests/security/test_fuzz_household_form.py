@@ -10,7 +10,8 @@ from beneficiaries.enums import DECLARED_CRITERIA
 from beneficiaries.models import Household
 from territory.loader import load_default_territory
 from territory.models import Commune, Qpv
-from tests.factories import HouseholdFactory, OrganisationFactory, UserFactory
+from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.beneficiaries.factories import HouseholdFactory
 from tests.security.fuzz import FUZZ, junk_text, row_counts
 
 TABLES = (

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from security.models import LoginFailure
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 PASSWORD = "motdepasse-solide-2026"
 LOGIN = reverse("accounts:login")

@@ -20,15 +20,12 @@ from beneficiaries.models import Certification, Household
 from distributions.events.models import Event, Invitation
 from donations.models import DonationOffer
 from equipment.models import Item
-from tests.distributions.events_helpers import invitation_with_pack
-from tests.factories import (
-    DonationOfferFactory,
-    EventFactory,
-    HouseholdFactory,
-    OrganisationFactory,
-    UserFactory,
-    WeeeShipmentFactory,
-)
+from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.beneficiaries.factories import HouseholdFactory
+from tests.distributions.events.helpers import invitation_with_pack
+from tests.distributions.factories import EventFactory
+from tests.donations.factories import DonationOfferFactory
+from tests.equipment.factories import WeeeShipmentFactory
 from tests.security.urlwalk import all_routes, build_path
 
 ROLES = ["coordination", "technicien", "prescripteur_a", "prescripteur_b", "partenaire", "anonyme"]
@@ -551,7 +548,7 @@ def test_items_and_events_keep_their_state_when_prescribers_post_to_staff_pages(
 
 def test_a_prescriber_sees_only_their_structures_households_at_a_shared_event(client, world):
     other = HouseholdFactory(last_name="Voisin", structure=world["structure_b"], certified=True)
-    from tests.factories import InvitationFactory
+    from tests.distributions.factories import InvitationFactory
 
     other_invitation = InvitationFactory(event=world["event"], household=other)
     client.force_login(world["users"]["prescripteur_a"])

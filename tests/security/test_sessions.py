@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts import services
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 PASSWORD = "motdepasse-solide-2026"
 PRIVATE = reverse("accounts:password_change")

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.factories import TOTPDeviceFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.security.factories import TOTPDeviceFactory
 from tests.two_factor import totp_code
 
 pytestmark = pytest.mark.second_factor_manual

@@ -10,7 +10,8 @@ from django.urls import Resolver404, resolve, reverse
 
 from equipment.imports.csv_rows import HEADER
 from equipment.models import Item, SnapshotImport
-from tests.factories import UserFactory, WeeeShipmentFactory
+from tests.accounts.factories import UserFactory
+from tests.equipment.factories import WeeeShipmentFactory
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 VALID_CSV = (",".join(HEADER) + "\n,screen,Dell,P2217H,CN0001,received,2024-03-15,Mairie,4.2,\n").encode()

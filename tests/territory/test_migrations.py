@@ -6,7 +6,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from tests.factories import CommuneFactory, HouseholdFactory, OrganisationFactory
+from tests.accounts.factories import OrganisationFactory
+from tests.beneficiaries.factories import HouseholdFactory
+from tests.territory.factories import CommuneFactory
 
 BEFORE_MOVE = [
     ("territory", None),

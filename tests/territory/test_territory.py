@@ -12,7 +12,7 @@ from beneficiaries.models import Household
 from territory.loader import COMMUNES_FILE, DATA_DIR
 from territory.models import Commune, Qpv
 from territory.selectors import commune_match
-from tests.factories import HouseholdFactory
+from tests.beneficiaries.factories import HouseholdFactory
 
 
 def test_the_territory_ships_with_its_47_communes_and_its_qpv():
