@@ -1,6 +1,8 @@
 """Reads on organisations for coordination's pages."""
 
 from django.db.models import Count, Q, QuerySet
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
@@ -42,9 +44,6 @@ def programme_contact() -> Organisation | None:
 
 def two_factor_user_ids(members) -> list[int]:
     """Which of these members have an authenticator app or backup codes (both device kinds in one query)."""
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     ids = [member.pk for member in members]
     totp = TOTPDevice.objects.filter(user_id__in=ids).values_list("user_id", flat=True)
     static = StaticDevice.objects.filter(user_id__in=ids).values_list("user_id", flat=True)
