@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+import redis
 from django.db import connection
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -23,14 +24,29 @@ def _gate(item, reason):
     item.add_marker(pytest.mark.skip(reason=reason))
 
 
+def _redis_answers() -> bool:
+    """REDIS_URL is set and its server answers (the shared cache of several workers)."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return False
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
 def pytest_collection_modifyitems(config, items):
     on_postgres = connection.vendor == "postgresql"
+    needs_redis = any(item.get_closest_marker("redis") for item in items)
+    has_redis = needs_redis and _redis_answers()
     has_chromium = shutil.which(CHROMIUM) is not None or os.path.exists(CHROMIUM)
     for item in items:
         if "/e2e/" in str(item.path):
             item.add_marker(pytest.mark.browser)
         if item.get_closest_marker("postgres") and not on_postgres:
             _gate(item, "PostgreSQL requis (contraintes, verrous) : définissez DATABASE_URL=postgres://…")
+        if item.get_closest_marker("redis") and not has_redis:
+            _gate(item, "Redis requis (cache partagé entre workers) : définissez REDIS_URL=redis://127.0.0.1:6379/0")
         if item.get_closest_marker("browser") and not has_chromium:
             _gate(item, f"Chromium introuvable ({CHROMIUM}) : installez le paquet Debian « chromium »")
 

@@ -15,16 +15,19 @@ class FiliereBackend(ModelBackend):
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         """Every login form (ours and the admin's) goes through here: blocked accounts and addresses are refused
-        before the password is checked, and each refusal is counted."""
+        before the password is checked, and each refusal is counted (recorded before the password is checked, so
+        that simultaneous attempts on several workers cannot pass the limit together)."""
         username = username if username is not None else kwargs.get("username")
         address = client_address(request) if request is not None else None
-        if lockout.login_lock(username=username, address=address) is not None:
+        lock = lockout.login_lock(username=username, address=address)
+        attempt = lock or lockout.login_attempt_start(username=username, address=address)
+        if isinstance(attempt, lockout.Lock):
+            if request is not None:
+                request.login_lock = attempt  # the form says why, with the time the lock ends
             raise PermissionDenied  # ends authenticate(): no other backend is tried
         user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is None:
-            lockout.login_failure_record(username=username, address=address)
-        elif username:
-            lockout.login_failures_clear(username=username)
+        if user is not None and username:
+            lockout.login_failures_clear(username=username)  # the attempt counted as failed is forgotten too
         return user
 
     def user_can_authenticate(self, user):

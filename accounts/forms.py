@@ -39,6 +39,9 @@ class LoginForm(AuthenticationForm):
         except ValidationError as error:
             if error.code != "invalid_login":
                 raise
+            lock = getattr(self.request, "login_lock", None)  # another attempt took the last try meanwhile
+            if lock is not None:
+                raise ValidationError(lock.message, code="locked") from error
             reason = self._refusal_reason(self.cleaned_data.get("username"), self.cleaned_data.get("password"))
             if reason:
                 raise ValidationError(reason, code="inactive") from error

@@ -28,6 +28,9 @@ max_requests_jitter = 200
 # Behind a reverse proxy (HTTPS, load balancer): its address, so X-Forwarded-Proto is trusted (comma-separated).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# Access log lines without secrets: donor tracking tokens and other tokens in paths masked, no query strings (a name
+# searched in /foyers/?q=…), no cookies (config/gunicorn_logging.py).
+logger_class = "config.gunicorn_logging.MaskingLogger"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 

@@ -234,12 +234,20 @@ if _email_backend == _SMTP_BACKEND:
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "filiere@localhost")
 
-# Cache (rate limits of the public forms). One process: local memory. Several workers or machines must share
-# it: set REDIS_URL=redis://host:6379/0 (needs the "redis" package) so that a limit counts every request.
+# Cache: the rate limits of the public forms (core.ratelimit). Several gunicorn workers or machines must share it,
+# or each counts apart and a limit of 5 lets 5 per worker through: REDIS_URL=redis://host:6379/0 (Redis, through
+# Django's RedisCache; `make serve` refuses several workers without it when DEBUG is off). Without REDIS_URL: local
+# memory, right for one process only (runserver, tests). Keys start with CACHE_KEY_PREFIX, and clearing the cache
+# deletes those keys only (core.cache), never the rest of a shared Redis.
+REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-        if os.environ.get("REDIS_URL")
+        {
+            "BACKEND": "core.cache.PrefixedRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "filiere"),
+        }
+        if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "filiere"}
     )
 }
@@ -247,7 +255,9 @@ CACHES = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Django names the path of refused requests in its log lines: tokens masked, no query string (core.logmask).
+    "filters": {"mask_paths": {"()": "core.logmask.MaskPathsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_paths"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

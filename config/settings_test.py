@@ -20,3 +20,9 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.ba
 # A second alias on the same test database stands for a streaming replica (core.db; reads inside
 # `reporting()` go there).
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+# Several test runs may share one Redis (REDIS_URL): each counts its rate limits under keys of its own (a server
+# started by a test names its own prefix in CACHE_KEY_PREFIX).
+if REDIS_URL and not os.environ.get("CACHE_KEY_PREFIX"):  # noqa: F405
+    import uuid
+
+    CACHES["default"]["KEY_PREFIX"] = f"filiere-test-{uuid.uuid4().hex[:12]}"  # noqa: F405

@@ -1,4 +1,9 @@
-"""Rate limits counted in Django's cache (fixed windows), and the client address they count by."""
+"""Rate limits counted in Django's cache (fixed windows), and the client address they count by.
+
+The cache must be shared by every process that serves (Redis, REDIS_URL): a per-process cache counts each gunicorn
+worker apart, and a limit of 5 then lets 5 per worker through. Counting is one atomic increment (INCR in Redis),
+so requests arriving at the same moment on different workers cannot all slip under the limit.
+"""
 
 import hashlib
 import ipaddress
@@ -42,6 +47,7 @@ class RateLimit:
         return (cache.get(self._key(address)) or 0) >= self.limit
 
     def hit(self, address: str) -> int:
+        """Count one more use; returns the count in the current window, this use included."""
         key = self._key(address)
         cache.add(key, 0, timeout=self.window)
         try:
@@ -49,3 +55,17 @@ class RateLimit:
         except ValueError:  # expired between add() and incr()
             cache.set(key, 1, timeout=self.window)
             return 1
+
+    def acquire(self, address: str) -> bool:
+        """Take one use if any is left (counted first, then compared: two workers cannot take the last one)."""
+        if self.hit(address) <= self.limit:
+            return True
+        self.release(address)
+        return False
+
+    def release(self, address: str) -> None:
+        """Give back a use taken by acquire() that did not happen (the offer was refused)."""
+        try:
+            cache.decr(self._key(address))
+        except ValueError:  # the window ended meanwhile: nothing to give back
+            pass

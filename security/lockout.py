@@ -69,11 +69,15 @@ def _lock_from(times: list[datetime.datetime], limit: int, reason: str) -> Lock 
     return Lock(reason=reason, until=times[len(times) - limit] + _window())
 
 
-def login_lock(*, username: str | None, address: str | None) -> Lock | None:
-    """The lock that refuses this login now, if any (the account's first, then the address's)."""
+def login_lock(*, username: str | None, address: str | None, before: LoginFailure | None = None) -> Lock | None:
+    """The lock that refuses this login now, if any (the account's first, then the address's).
+
+    `before`: count only the failures recorded before this one (see login_attempt_start)."""
     config = settings.FILIERE
     since = timezone.now() - _window()
     recent = LoginFailure.objects.filter(created_at__gt=since).order_by("created_at")
+    if before is not None:
+        recent = recent.filter(pk__lt=before.pk)
     if username:
         times = list(recent.filter(username_digest=username_digest(username)).values_list("created_at", flat=True))
         lock = _lock_from(times, config["LOGIN_FAILURES_PER_ACCOUNT"], ACCOUNT)
@@ -92,6 +96,23 @@ def login_failure_record(*, username: str | None, address: str | None) -> LoginF
     return LoginFailure.objects.create(
         username_digest=username_digest(username or ""), address_digest=address_digest(address)
     )
+
+
+def login_attempt_start(*, username: str | None, address: str | None) -> LoginFailure | Lock:
+    """Count a login attempt as failed before its password is checked; the lock if it came one too many.
+
+    Several workers may check the same account at the same moment: had each compared the count first and recorded
+    its failure after checking the password, twelve simultaneous attempts would all have found fewer than five
+    failures and tried twelve passwords. Here each attempt is recorded (and committed) first, then counts only the
+    attempts recorded before it: the sixth is refused whatever the timing. A refused attempt leaves no row (attempts
+    while locked are not counted); a successful login deletes the account's rows (login_failures_clear).
+    """
+    failure = login_failure_record(username=username, address=address)
+    lock = login_lock(username=username, address=address, before=failure)
+    if lock is not None:
+        failure.delete()
+        return lock
+    return failure
 
 
 @transaction.atomic

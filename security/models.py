@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 
 
 class LoginFailure(models.Model):
@@ -17,4 +18,4 @@ class LoginFailure(models.Model):
         ]
 
     def __str__(self):
-        return f"Échec de connexion du {self.created_at:%d/%m/%Y %H:%M}"
+        return f"Échec de connexion du {timezone.localtime(self.created_at):%d/%m/%Y %H:%M}"

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import coordination_required, role_required
@@ -373,8 +374,11 @@ def invitation_check_in_view(request, pk, invitation_id):
     invitation = _invitation_or_404(request, pk, invitation_id)
     status = request.POST.get("status", "")
     give_pack_to = None
-    if request.POST.get("give_pack_to"):
-        give_pack_to = Invitation.objects.filter(event_id=pk, pk=request.POST["give_pack_to"]).first()
+    chosen = request.POST.get("give_pack_to", "").strip()
+    if chosen:
+        # Anything but an invitation number of this event (a tampered form: « abc », « 1e9 ») is the same refusal.
+        if chosen.isascii() and chosen.isdigit() and len(chosen) < 19:
+            give_pack_to = Invitation.objects.filter(event_id=pk, pk=int(chosen)).first()
         if give_pack_to is None:
             messages.error(request, "Le foyer choisi pour recevoir le pack n'est pas invité à cet événement.")
             return redirect(_back_to("distributions:day", pk, invitation.pk))
@@ -406,9 +410,8 @@ def invitation_handover(request, pk, invitation_id):
         else:
             done = outcome.invitation
             if outcome.already_recorded:
-                messages.info(
-                    request, f"La remise à {done.household} était déjà enregistrée ({done.handed_over_at:%H:%M})."
-                )
+                at = timezone.localtime(done.handed_over_at)
+                messages.info(request, f"La remise à {done.household} était déjà enregistrée ({at:%H:%M}).")
             else:
                 messages.success(request, f"Remise enregistrée : {done.household} est équipé.")
             return redirect(_back_to("distributions:day", pk, invitation.pk))

@@ -80,6 +80,10 @@ def offer_create(request):
             return _public_render(request, "donations/offer_received.html")
         form = DonationOfferForm(request.POST)
         if form.is_valid():
+            # The offer is counted before it is written (atomically, in the cache shared by every worker), and the
+            # count given back if it is refused: simultaneous posts cannot all pass a limit checked beforehand.
+            if not offers_limit.acquire(address):
+                return _public_render(request, "donations/offer_rate_limited.html", status=429)
             try:
                 offer, token = offer_submit(
                     fields=form.service_fields(),
@@ -88,9 +92,9 @@ def offer_create(request):
                     site_url=_site_url(request),
                 )
             except ValidationError as error:
+                offers_limit.release(address)
                 add_service_errors(form, error)
             else:
-                offers_limit.hit(address)
                 messages.success(
                     request,
                     f"Merci ! Votre proposition {offer.reference} est bien enregistrée. Gardez l'adresse de cette "

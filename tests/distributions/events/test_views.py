@@ -1,6 +1,8 @@
 import datetime
+import zoneinfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -485,3 +487,39 @@ def test_query_counts_do_not_grow_with_households_and_items(client, coordinator)
         for page in pages:
             counts = (_queries(client, url(page, small)), _queries(client, url(page, big)))
             assert counts[0] == counts[1], f"{role} {page}: {counts[0]} requêtes pour 1 foyer, {counts[1]} pour 20"
+
+
+@pytest.mark.parametrize("chosen", ["abc", "1e9", "-1", "١٢", "99999999999999999999999", " "])
+def test_check_in_with_a_tampered_pack_recipient_is_refused_in_french(client, coordinator, chosen):
+    invitation = invitation_with_pack(coordinator)
+    before = invitation.status
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("distributions:invitation_check_in", args=[invitation.event.pk, invitation.pk]),
+        {"status": "absent", "give_pack_to": chosen},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    if chosen.strip():
+        assert "Le foyer choisi pour recevoir le pack n&#x27;est pas invité à cet événement." in html
+        assert Invitation.objects.get(pk=invitation.pk).status == before
+    else:  # an empty choice is no choice: the check-in goes through
+        assert f"{invitation.household} : absent." in html
+
+
+def test_a_handover_already_recorded_gives_its_time_in_paris(client, coordinator):
+    invitation = invitation_with_pack(coordinator)
+    url = reverse("distributions:invitation_handover", args=[invitation.event.pk, invitation.pk])
+    evening = datetime.datetime.combine(invitation.event.date, datetime.time(21, 24), tzinfo=datetime.UTC)
+    paris = evening.astimezone(zoneinfo.ZoneInfo("Europe/Paris"))
+    with time_machine.travel(evening, tick=False):
+        client.force_login(coordinator)
+        invitation_check_in(invitation=invitation, status="present", by=coordinator)
+        client.post(url, {"payment_means": "free", "sheet_signed": "on"})
+        again = client.post(url, {"payment_means": "free", "sheet_signed": "on"}, follow=True)
+
+    assert f"était déjà enregistrée ({paris:%H:%M})." in again.content.decode()
+    assert paris.hour != 21
