@@ -15,5 +15,6 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("arrivee/", views.landing, name="landing"),
     path("mot-de-passe/", views.PasswordChangeView.as_view(), name="password_change"),
 ]

@@ -148,7 +148,7 @@ TASKS = {
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "accounts:landing"  # each role lands on its work (accounts.landing)
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Argon2 first (recommended by OWASP and the ANSSI); the others only read hashes made before the switch.

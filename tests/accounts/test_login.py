@@ -22,11 +22,11 @@ def test_login_page_is_in_french_with_labelled_fields(client):
     assert 'autocomplete="current-password"' in content
 
 
-def test_member_logs_in_and_lands_home(client):
+def test_member_logs_in_and_goes_to_the_landing_page(client):
     UserFactory(username="smartin", prescriber=True)
     response = _login(client, "smartin")
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert response.url == reverse("accounts:landing")
 
 
 def test_wrong_password_and_unknown_username_get_the_same_answer(client):

@@ -105,7 +105,7 @@ def test_the_verification_page_never_redirects_elsewhere(client):
     device = TOTPDeviceFactory(user=user)
     login(client, user)
     response = client.post(VERIFY, {"token": totp_code(device), "next": "https://example.com/piege"})
-    assert response.url == reverse("home")
+    assert response.url == reverse("accounts:landing")
 
 
 def test_a_backup_code_works_once(client):
