@@ -187,14 +187,18 @@ def test_each_row_links_the_household_and_shows_its_status_and_dates(client, pre
 
     html = _list(client)
 
-    row = re.search(r"<tr><td><a href=\"/foyers/(\d+)/\">DUPUIS Jean</a></td>(.*?)</tr>", html)
+    row = re.search(r"<tr><td><a href=\"/foyers/(\d+)/\">DUPUIS Jean</a>(.*?)</td>(.*?)</tr>", html)
     assert row is not None and int(row.group(1)) == household.pk
-    cells = re.findall(r"<td>(.*?)</td>", row.group(2))
+    # On a phone the commune sits under the name and the expiry under the status (their columns are hidden).
+    assert row.group(2) == f'<span class="d-md-none small text-body-secondary"><br>{household.commune.name}</span>'
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(3))
+    expires = f"{certification.expires_on:%d/%m/%Y}"
     assert cells == [
         "06/10/1961",
         household.commune.name,
-        '<span class="badge text-bg-success status-badge">Éligible</span>',
-        f"{certification.expires_on:%d/%m/%Y}",
+        '<span class="badge text-bg-success status-badge">Éligible</span>'
+        f'<span class="d-md-none small text-body-secondary"><br>valable jusqu\'au {expires}</span>',
+        expires,
         f"{datetime.date.today():%d/%m/%Y}",
     ]
     assert '<span class="badge text-bg-info status-badge">Invité</span>' in html
@@ -206,9 +210,12 @@ def test_coordination_rows_name_the_structure(client, coordinator, prescriber_a)
 
     html = _list(client)
 
-    assert '<th scope="col">Structure</th>' in html
-    assert f"<td>{prescriber_a.organisation.name}</td>" in html
-    assert '<span class="badge text-bg-secondary status-badge">Inscrit</span></td><td>—</td>' in html
+    assert '<th scope="col" class="d-none d-lg-table-cell">Structure</th>' in html
+    assert f'<td class="d-none d-lg-table-cell">{prescriber_a.organisation.name}</td>' in html
+    assert (
+        '<span class="badge text-bg-secondary status-badge">Inscrit</span></td>'
+        '<td class="d-none d-md-table-cell">—</td>' in html
+    )
 
 
 def test_every_status_filter_lists_its_households(client, prescriber_a):
