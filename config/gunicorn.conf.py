@@ -13,6 +13,7 @@ closes any the master opened while loading the application.
 
 import multiprocessing
 import os
+import re
 
 bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -33,6 +34,28 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 logger_class = "config.gunicorn_logging.MaskingLogger"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def _control_socket_path(bind_address: str) -> str | None:
+    """gunicorn's control socket (for `gunicornc`): one per instance, or none.
+
+    gunicorn's default is one path per user ($XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl): a second
+    instance on the machine (a second territory, a load test beside `make serve`) took the first one's socket, and
+    stopping either removed it for both. The path here is named after the instance's address, which only one
+    instance can listen on. GUNICORN_CONTROL_SOCKET chooses the path; set to "" or "off", there is none.
+    """
+    chosen = os.environ.get("GUNICORN_CONTROL_SOCKET")
+    if chosen is not None:
+        return None if chosen.strip().lower() in {"", "off", "none", "0", "false"} else chosen
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    folder = runtime if runtime and os.path.isdir(runtime) else os.path.join(os.path.expanduser("~"), ".gunicorn")
+    return os.path.join(folder, f"filiere-{re.sub(r'[^0-9A-Za-z.-]+', '-', bind_address).strip('-')}.ctl")
+
+
+_control_socket = _control_socket_path(bind)
+control_socket_disable = _control_socket is None
+if _control_socket is not None:
+    control_socket = _control_socket
 
 
 def pre_fork(server, worker):
