@@ -1,7 +1,9 @@
 """The access log of households' personal data: one row per page or export that shows or changes it.
 
-Written by the pages (beneficiaries.views, the admin's household pages), never by signals: a row says that a
-person saw or changed the data, which only the page knows. Rows hold ids only — no name, no criterion.
+Displays are logged by the pages (beneficiaries.views, the admin's household pages), never by signals: a row says
+that a person saw the data, which only the page knows. Changes are logged by the services that make them, inside
+their transaction (access_log_record_change): the change and its row commit together, or neither does.
+Rows hold ids only — no name, no criterion.
 List pages write one « list » row without household ids (which households a page showed depends on filters and
 pages; logging them all would copy the list itself into the log).
 """
@@ -9,7 +11,8 @@ pages; logging them all would copy the list itself into the log).
 import datetime
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -19,6 +22,10 @@ from core.dates import add_months
 
 # Displays and exports: the data was read, nothing else was written with the row.
 READ_ACTIONS = frozenset({AccessAction.LIST, AccessAction.VIEW, AccessAction.EXPORT_JSON, AccessAction.EXPORT_PDF})
+CHANGE_NOT_LOGGED = (
+    "Le journal des accès n'a pas pu être écrit, alors rien n'a été enregistré : une modification d'un foyer "
+    "n'existe qu'avec sa ligne de journal. Réessayez dans un instant ; si cela se reproduit, prévenez la coordination."
+)
 
 
 def access_log_record(*, user: User | None, action: AccessAction, household: Household | None = None) -> None:
@@ -33,6 +40,17 @@ def access_log_record(*, user: User | None, action: AccessAction, household: Hou
         _insert_without_waiting_for_the_disk(row)
     else:
         row.save()
+
+
+def access_log_record_change(*, user: User | None, action: AccessAction, household: Household) -> None:
+    """The row of a change (registration, edit, certification, override, anonymisation), written inside the
+    change's own transaction (called from the service's atomic block) so that both commit or neither does. A row
+    that cannot be written refuses the change with a French message (ValidationError): the service's transaction
+    rolls back, nothing is saved."""
+    try:
+        access_log_record(user=user, action=action, household=household)
+    except DatabaseError as error:
+        raise ValidationError(CHANGE_NOT_LOGGED) from error
 
 
 def _insert_without_waiting_for_the_disk(row: HouseholdAccessLog) -> None:

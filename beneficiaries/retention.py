@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from beneficiaries.access_log import access_log_record
+from beneficiaries.access_log import access_log_record_change
 from beneficiaries.enums import AccessAction
 from beneficiaries.models import Household
 from core.dates import add_years
@@ -86,7 +86,7 @@ def household_anonymise(
         anonymised_at=now,
         version=F("version") + 1,
     )
-    access_log_record(user=None, action=AccessAction.ANONYMISE, household=locked)
+    access_log_record_change(user=None, action=AccessAction.ANONYMISE, household=locked)
     return True
 
 

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
+from beneficiaries.access_log import access_log_record_change
 from beneficiaries.eligibility import certification_expiry, eligibility_validate, outside_territory_message
-from beneficiaries.enums import EligibilityCriterion
+from beneficiaries.enums import AccessAction, EligibilityCriterion
 from beneficiaries.models import Certification, DuplicateConfirmation, Household, PeriodOverride
 from beneficiaries.selectors import (
     SimilarHousehold,
@@ -191,6 +192,7 @@ def household_register(
         on=on,
     )
     _record_duplicate(household=household, similar=similar, reason=duplicate_reason, by=by)
+    access_log_record_change(user=by, action=AccessAction.REGISTER, household=household)
     return household
 
 
@@ -230,6 +232,7 @@ def household_update(
     household.version += 1
     household.save()
     _record_duplicate(household=household, similar=similar, reason=duplicate_reason, by=by)
+    access_log_record_change(user=by, action=AccessAction.UPDATE, household=household)
     return household
 
 
@@ -264,6 +267,7 @@ def household_certify(
         on=on,
     )
     Household.objects.filter(pk=household.pk).update(last_activity_at=timezone.now())
+    access_log_record_change(user=by, action=AccessAction.CERTIFY, household=household)
     return certification
 
 
@@ -288,6 +292,7 @@ def period_override_grant(
     override = PeriodOverride(household=household, granted_by=by, granted_on=on, reason=reason.strip())
     override.full_clean()
     override.save()
+    access_log_record_change(user=by, action=AccessAction.OVERRIDE, household=household)
     return override
 
 

@@ -124,7 +124,6 @@ def household_create(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            access_log_record(user=request.user, action=AccessAction.REGISTER, household=household)
             messages.success(request, f"Foyer {household} inscrit et certifié éligible.")
             return redirect(household)
     qpv_commune = _qpv_commune(form.cleaned_data.get("commune")) if form.is_bound else ""
@@ -189,7 +188,6 @@ def household_edit(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            access_log_record(user=request.user, action=AccessAction.UPDATE, household=household)
             messages.success(request, "Les informations du foyer sont enregistrées.")
             return redirect(household)
     context = _form_context(
@@ -219,7 +217,6 @@ def household_renew(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            access_log_record(user=request.user, action=AccessAction.CERTIFY, household=household)
             expires_on = f"{certification.expires_on:%d/%m/%Y}"
             messages.success(request, f"Certification renouvelée : elle expire le {expires_on}.")
             return redirect(household)
@@ -245,7 +242,6 @@ def household_override(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            access_log_record(user=request.user, action=AccessAction.OVERRIDE, household=household)
             messages.success(request, "Dérogation enregistrée : ce foyer peut recevoir un nouveau pack.")
     else:
         messages.error(request, "Indiquez le motif de la dérogation.")

@@ -5,14 +5,18 @@ import io
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from beneficiaries.access_log import access_log_record
+from beneficiaries.access_log import CHANGE_NOT_LOGGED, access_log_record
 from beneficiaries.enums import AccessAction
-from beneficiaries.models import Household, HouseholdAccessLog
+from beneficiaries.models import Certification, Household, HouseholdAccessLog
+from beneficiaries.retention import household_anonymise
 from tests.accounts.factories import UserFactory
 from tests.beneficiaries.factories import HouseholdFactory
 
@@ -285,3 +289,117 @@ def test_a_change_and_its_log_row_commit_together_as_usual(prescriber_a, househo
     access_log_record(user=prescriber_a, action=AccessAction.VIEW, household=household)
 
     assert _rows() == [(prescriber_a.pk, prescriber_a.organisation_id, AccessAction.VIEW, household.pk)]
+
+
+# --- a change and its row commit together, or neither does ---
+
+
+@pytest.fixture
+def log_writes_fail():
+    """The database refuses every new access-log row (a full disk, a lost privilege, a broken table would do
+    the same): a trigger raising on INSERT, made inside the test's transaction and undone with it."""
+    table = HouseholdAccessLog._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION test_refuse_log_row() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device'; END $$"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER test_refuse_log_row BEFORE INSERT ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION test_refuse_log_row()"
+            )
+        else:
+            cursor.execute(
+                f"CREATE TRIGGER test_refuse_log_row BEFORE INSERT ON {table} "
+                "BEGIN SELECT RAISE(ABORT, 'could not extend file: No space left on device'); END"
+            )
+
+
+def _household_state(household) -> tuple:
+    household.refresh_from_db()
+    return (
+        household.address,
+        household.version,
+        household.certifications.count(),
+        household.period_overrides.count(),
+        household.anonymised_at,
+    )
+
+
+def _refused(response) -> None:
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Le journal des accès n&#x27;a pas pu être écrit, alors rien n&#x27;a été enregistré" in page
+    assert "No space left" not in page
+
+
+def test_a_registration_whose_log_row_fails_saves_nothing_and_says_so(client, prescriber_a, log_writes_fail):
+    client.force_login(prescriber_a)
+    data = {
+        "last_name": "Durand",
+        "first_name": "Léa",
+        "birth_date": "1990-04-12",
+        "address": "12 rue Jean Jaurès",
+        "commune": "Raismes",
+        "size": "2",
+        "criteria": ["rsa"],
+        "proof_seen": "on",
+        "data_notice_given": "on",
+    }
+
+    response = client.post(reverse("beneficiaries:create"), data)
+
+    _refused(response)
+    assert "Durand" in response.content.decode()  # what was typed stays on the page
+    assert not Household.objects.exists() and not Certification.objects.exists()
+
+
+def test_an_edit_whose_log_row_fails_saves_nothing(client, prescriber_a, household, log_writes_fail):
+    before = _household_state(household)
+    client.force_login(prescriber_a)
+    data = {
+        "last_name": "Lemaire",
+        "first_name": "Sandrine",
+        "birth_date": household.birth_date.isoformat(),
+        "address": "3 rue Neuve",
+        "commune": household.commune.name,
+        "size": "3",
+        "version": str(household.version),
+    }
+
+    _refused(client.post(reverse("beneficiaries:edit", args=[household.pk]), data))
+
+    assert _household_state(household) == before
+
+
+def test_a_certification_whose_log_row_fails_saves_nothing(client, prescriber_a, household, log_writes_fail):
+    before = _household_state(household)
+    client.force_login(prescriber_a)
+    form = {"criteria": ["aah"], "proof_seen": "on", "data_notice_given": "on"}
+
+    _refused(client.post(reverse("beneficiaries:renew", args=[household.pk]), form))
+
+    assert _household_state(household) == before
+
+
+def test_an_override_whose_log_row_fails_saves_nothing(client, coordinator, log_writes_fail):
+    household = HouseholdFactory(equipped_on=timezone.localdate() - datetime.timedelta(days=30))
+    before = _household_state(household)
+    client.force_login(coordinator)
+
+    response = client.post(reverse("beneficiaries:override", args=[household.pk]), {"reason": "Matériel volé"})
+
+    assert response.status_code == 302
+    shown = [str(message) for message in get_messages(response.wsgi_request)]
+    assert shown == [CHANGE_NOT_LOGGED]
+    assert _household_state(household) == before
+
+
+def test_an_anonymisation_whose_log_row_fails_leaves_the_household_as_it_was(household, log_writes_fail):
+    before = _household_state(household)
+
+    with pytest.raises(ValidationError, match="journal des accès"):
+        household_anonymise(household=household, on_request=True)
+
+    assert _household_state(household) == before and household.last_name == "Lemaire"
