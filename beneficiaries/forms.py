@@ -84,7 +84,8 @@ class HouseholdForm(forms.Form):
 
 
 class HouseholdEditForm(HouseholdForm):
-    """Correction of a registered household; carries the version it was opened at (concurrent edits)."""
+    """Correction of a registered household; carries the version it was opened at (concurrent edits). A missing
+    version is not a form error: it reaches the service as None, which refuses it as a stale page would be."""
 
     version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=10)
 

@@ -40,13 +40,25 @@ class DuplicateSuspected(ValidationError):
 class HouseholdChanged(ValidationError):
     """Someone saved the household since the page was opened: nothing is written, the earlier change is kept."""
 
-    def __init__(self, current: Household):
+    def __init__(self, current: Household, *, version_missing: bool = False):
         self.current = current
         when = timezone.localtime(current.updated_at)
+        if version_missing:
+            # A page that does not say which version it started from (tampered, or cut short) cannot prove it saw
+            # the last change: treated as stale, never as « no check ».
+            what = (
+                f"Cette page ne dit pas quelle version du foyer elle modifie (dernier enregistrement le "
+                f"{when:%d/%m/%Y à %H:%M}) : vos modifications ne sont pas enregistrées, pour ne pas effacer celles "
+                "de quelqu'un d'autre."
+            )
+        else:
+            what = (
+                f"Quelqu'un d'autre a modifié ce foyer le {when:%d/%m/%Y à %H:%M}, après l'ouverture de cette page : "
+                "vos modifications ne sont pas enregistrées, pour ne pas effacer les siennes."
+            )
         super().__init__(
-            f"Quelqu'un d'autre a modifié ce foyer le {when:%d/%m/%Y à %H:%M}, après l'ouverture de cette page : "
-            "vos modifications ne sont pas enregistrées, pour ne pas effacer les siennes. Comparez avec les "
-            "informations enregistrées ci-dessous, corrigez si besoin, puis enregistrez à nouveau."
+            f"{what} Comparez avec les informations enregistrées ci-dessous, corrigez si besoin, puis enregistrez à "
+            "nouveau."
         )
 
 
@@ -198,19 +210,20 @@ def household_register(
 
 @transaction.atomic
 def household_update(
-    *, household: Household, by: User, duplicate_reason: str = "", version: int | None = None, **changes
+    *, household: Household, by: User, version: int | None, duplicate_reason: str = "", **changes
 ) -> Household:
     """Correct a household's identity, address or contact; the structure and certifications never change here.
 
-    `version`: the household's version when the page was opened; HouseholdChanged if it was saved since.
+    `version`: the household's version when the page was opened; HouseholdChanged if it was saved since, or if it
+    is unknown (None): an edit that cannot say what it started from never overwrites.
     """
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
     household = Household.objects.select_for_update().get(pk=household.pk)
     _check_not_anonymised(household)
-    if version is not None and household.version != version:
-        raise HouseholdChanged(household)
+    if version is None or household.version != version:
+        raise HouseholdChanged(household, version_missing=version is None)
     new_commune = changes.get("commune", household.commune)
     if new_commune.pk != household.commune_id and not new_commune.is_active:
         raise ValidationError({"commune": outside_territory_message(new_commune.name)})

@@ -15,7 +15,8 @@ class ItemAdminForm(forms.ModelForm):
     """Status never moves here (services only); a recycled item keeps the data its constraint demands.
 
     `loaded_version` carries the item's `updated_at` when the page was opened: if someone saved the item since
-    (this page, a status button, a snapshot), the save is refused and the earlier change kept.
+    (this page, a status button, a snapshot), the save is refused and the earlier change kept. A change posted
+    without it is refused the same way: a page that cannot say what it started from never overwrites.
     """
 
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -49,14 +50,14 @@ class ItemAdminForm(forms.ModelForm):
             self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
 
     def _check_not_changed_since_loaded(self) -> None:
-        loaded = self.cleaned_data.get("loaded_version")
-        if self.instance.pk is None or not loaded:
+        if self.instance.pk is None:
             return
+        loaded = (self.cleaned_data.get("loaded_version") or "").strip()
         # Locked until the admin's transaction ends: nobody saves the item between this check and our save.
         current = Item.objects.select_for_update().filter(pk=self.instance.pk).values_list("updated_at", flat=True)
         current = current.first()
         try:
-            unchanged = current is not None and datetime.datetime.fromisoformat(loaded) == current
+            unchanged = bool(loaded) and current is not None and datetime.datetime.fromisoformat(loaded) == current
         except ValueError:
             unchanged = False
         if unchanged:
@@ -65,11 +66,14 @@ class ItemAdminForm(forms.ModelForm):
         # Saving again from this page (now carrying the current version) is a decision taken knowing it.
         self.data = self.data.copy()
         self.data[self.add_prefix("loaded_version")] = current.isoformat() if current else ""
+        if loaded:
+            what = f"Quelqu'un d'autre a enregistré ce matériel{when}, après l'ouverture de cette page"
+        else:
+            what = f"Cette page ne dit pas quelle version du matériel elle modifie (dernier enregistrement{when})"
         raise forms.ValidationError(
-            f"Quelqu'un d'autre a enregistré ce matériel{when}, après l'ouverture de cette page : vos modifications "
-            "ne sont pas enregistrées, pour ne pas effacer les siennes. Les valeurs affichées sont les vôtres ; "
-            "ouvrez le matériel dans un autre onglet pour voir celles enregistrées, puis enregistrez à nouveau "
-            "si les vôtres doivent les remplacer."
+            f"{what} : vos modifications ne sont pas enregistrées, pour ne pas effacer celles de quelqu'un "
+            "d'autre. Les valeurs affichées sont les vôtres ; ouvrez le matériel dans un autre onglet pour voir "
+            "celles enregistrées, puis enregistrez à nouveau si les vôtres doivent les remplacer."
         )
 
     def clean(self):

@@ -141,3 +141,34 @@ def test_two_saves_from_the_same_version_at_the_same_moment_only_one_wins():
         assert sorted(outcomes) == ["refused", "saved"]
         saved_phone = ["06 11 11 11 11", "06 22 22 22 22"][outcomes.index("saved")]
         assert Household.objects.values_list("phone", "version").get(pk=household.pk) == (saved_phone, 2)
+
+
+def test_a_post_without_its_version_is_refused_as_a_stale_page_and_changes_nothing(client, household, prescriber_a):
+    """Leaving the version out must not skip the check: it is refused like a stale page, nothing is overwritten."""
+    colleague = _client(UserFactory(organisation=prescriber_a.organisation))
+    url = reverse("beneficiaries:edit", args=[household.pk])
+    colleague.post(url, {**_opened_form(colleague, household), "phone": "06 11 11 11 11"})
+    client.force_login(prescriber_a)
+    form = _opened_form(client, household)
+    del form["version"]
+
+    response = client.post(url, {**form, "phone": "06 22 22 22 22", "address": "9 rue Neuve"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Cette page ne dit pas quelle version du foyer elle modifie" in html
+    assert "vos modifications ne sont pas enregistrées" in html
+    assert "Téléphone (facultatif) : « 06 11 11 11 11 »" in html  # what was saved, beside what was typed
+    household.refresh_from_db()
+    assert (household.phone, household.version) == ("06 11 11 11 11", 2)
+    # The page now carries the current version: saving again is a decision taken knowing it.
+    version = re.search(r'name="version" value="(\d+)"', html).group(1)
+    assert version == "2"
+
+
+def test_the_service_refuses_an_edit_that_does_not_say_its_version(household, prescriber_a):
+    with pytest.raises(HouseholdChanged, match="ne dit pas quelle version"):
+        household_update(household=household, by=prescriber_a, version=None, phone="06 22 22 22 22")
+
+    household.refresh_from_db()
+    assert (household.phone, household.version) == ("03 27 11 11 11", 1)

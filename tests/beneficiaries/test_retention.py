@@ -113,7 +113,7 @@ def test_every_meaningful_contact_restarts_the_retention_period(coordinator):
         household_certify(
             household=certified, by=certified.created_by, criteria=["rsa"], proof_seen=True, data_notice_given=True
         )
-        household_update(household=edited, by=edited.created_by, phone="03 27 00 00 00")
+        household_update(household=edited, by=edited.created_by, version=edited.version, phone="03 27 00 00 00")
         households_invite(event=event, households=[invited], by=coordinator)
         household_certify(
             household=answered, by=answered.created_by, criteria=["rsa"], proof_seen=True, data_notice_given=True
@@ -201,7 +201,7 @@ def test_an_anonymised_household_can_no_longer_be_edited_or_certified(client, pr
     assert "ne peuvent plus être modifiées" in renew.content.decode()
     assert not household.certifications.exists()
     with pytest.raises(ValidationError, match="anonymisé"):
-        household_update(household=household, by=prescriber_a, phone="06 00 00 00 00")
+        household_update(household=household, by=prescriber_a, version=household.version, phone="06 00 00 00 00")
 
 
 def test_the_detail_page_says_when_the_household_will_be_anonymised(client, prescriber_a):

@@ -157,6 +157,7 @@ def test_editing_into_a_duplicate_asks_for_a_reason(prescriber_a, raismes):
         household_update(
             household=other,
             by=prescriber_a,
+            version=other.version,
             last_name="Durand",
             first_name="Léa",
             birth_date=datetime.date(1990, 4, 12),
@@ -169,7 +170,9 @@ def test_editing_cannot_move_a_household_to_another_structure(prescriber_a, pres
     household = register(prescriber_a, raismes)
 
     with pytest.raises(ValidationError, match="non modifiables"):
-        household_update(household=household, by=prescriber_a, structure=prescriber_b.organisation)
+        household_update(
+            household=household, by=prescriber_a, version=household.version, structure=prescriber_b.organisation
+        )
     household.refresh_from_db()
     assert household.structure == prescriber_a.organisation
 

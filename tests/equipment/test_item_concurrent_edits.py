@@ -71,16 +71,25 @@ def test_a_status_change_in_between_also_makes_the_page_stale():
     assert (item.status, item.notes) == (ItemStatus.IN_AUDIT, "")
 
 
-def test_a_page_opened_before_versions_existed_still_saves():
-    item = ItemFactory()
+def test_a_change_posted_without_its_version_is_refused_as_stale_and_changes_nothing():
+    """Leaving the version out must not skip the check: a colleague's change made meanwhile stays."""
+    item = ItemFactory(notes="")
     client = _client(UserFactory(technician=True))
     form = _change_form_data(client, _url(item))
+    colleague = _client(UserFactory(technician=True))
+    colleague.post(_url(item), {**_change_form_data(colleague, _url(item)), "model": "P2219H"})
     form.pop("loaded_version")
 
     response = client.post(_url(item), {**form, "notes": "Sans version"})
 
-    assert response.status_code == 302
-    assert Item.objects.get(pk=item.pk).notes == "Sans version"
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Cette page ne dit pas quelle version du matériel elle modifie" in html
+    assert "vos modifications ne sont pas enregistrées" in html
+    item.refresh_from_db()
+    assert (item.model, item.notes) == ("P2219H", "")
+    # The page now carries the current version: saving again is a decision taken knowing it.
+    assert response.context["adminform"].form["loaded_version"].value() == item.updated_at.isoformat()
 
 
 def test_a_garbled_version_is_treated_as_stale():

@@ -75,6 +75,7 @@ EDIT_HOUSEHOLD = {
     "address": "9 rue Zola",
     "commune": "Raismes",
     "size": "2",
+    "version": "1",  # the page's hidden version: a fresh household's
 }
 RENEW = {"criteria": ["aah"], "proof_seen": "on", "data_notice_given": "on"}
 
