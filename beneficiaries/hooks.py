@@ -3,7 +3,8 @@
 - Pending invitations (registered by distributions): rows with a `household_id` meaning « invited to an event,
   waiting for the handover ». A household with one has the status « invité ».
 - Household page sections (registered by distributions and privacy): a template and the function that gives its
-  context, shown on the household page in the slot named.
+  context, shown on the household page in the slot named (« next_steps »: buttons beside the page's own, for what
+  usually follows; « follow_up » and « personal_data »: sections further down).
 """
 
 from collections.abc import Callable
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 # Where a section goes on the household page.
-SLOTS = ("follow_up", "personal_data")
+SLOTS = ("next_steps", "follow_up", "personal_data")
 
 
 @dataclass(frozen=True)

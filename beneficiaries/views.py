@@ -1,3 +1,4 @@
+import datetime
 from functools import wraps
 
 from django.conf import settings
@@ -9,8 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from beneficiaries.access_log import access_log_record
-from beneficiaries.enums import AccessAction
-from beneficiaries.filters import HouseholdFilter
+from beneficiaries.enums import AccessAction, HouseholdStatus
+from beneficiaries.filters import EXPIRING_WITHIN_DAYS, HouseholdFilter
 from beneficiaries.forms import CertificationForm, HouseholdCreateForm, HouseholdEditForm, PeriodOverrideForm
 from beneficiaries.hooks import household_sections
 from beneficiaries.models import Household
@@ -131,12 +132,26 @@ def household_create(request):
     return render(request, "beneficiaries/household_form.html", context)
 
 
+def _renewal_first(household: Household, today) -> bool:
+    """Renewing is what follows when the household has no valid certification, or one that ends within a month
+    (before a distribution is likely to invite it); otherwise it only lengthens a valid one."""
+    if household.status in {HouseholdStatus.EXPIRED, HouseholdStatus.REGISTERED}:
+        return True
+    return (
+        household.status == HouseholdStatus.ELIGIBLE
+        and household.current_expires_on is not None
+        and household.current_expires_on <= today + datetime.timedelta(days=EXPIRING_WITHIN_DAYS)
+    )
+
+
 @viewers_only
 def household_detail(request, pk):
     household = _household_or_404(request, pk, commune_has_qpv=commune_has_qpv())
     certifications = list(household.certifications.select_related("author", "structure"))
     pack = household_pack_situation(household)
+    today = timezone.localdate()
     context = {
+        "renewal_first": _renewal_first(household, today),
         "household": household,
         "status_badge": household_status_badge(household.status),
         "certification": certifications[0] if certifications else None,
@@ -148,7 +163,7 @@ def household_detail(request, pk):
         "duplicate_confirmations": household.duplicate_confirmations.select_related("confirmed_by"),
         "override_form": PeriodOverrideForm() if request.user.is_coordination else None,
         "sections": household_sections(request, household),
-        "today": timezone.localdate(),
+        "today": today,
         "anonymisation_due_on": None if household.is_anonymised else anonymisation_due_on(household),
         "retention_years": settings.FILIERE["RETENTION_YEARS"],
     }

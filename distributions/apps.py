@@ -20,4 +20,11 @@ class DistributionsConfig(AppConfig):
                 context=selectors.household_invitations_section,
             )
         )
+        hooks.household_section_register(
+            hooks.HouseholdSection(
+                slot="next_steps",
+                template_name="distributions/_household_invite_buttons.html",
+                context=selectors.household_invite_section,
+            )
+        )
         runner_register("distributions.handover_sheets", handover_sheets_run)

@@ -9,10 +9,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from beneficiaries.enums import HouseholdStatus
 from beneficiaries.models import Certification, Household
 from beneficiaries.selectors import active_override_exists
 from core.dates import add_years
-from distributions.events.enums import PENDING_STATUSES, SEAT_STATUSES, InvitationStatus
+from distributions.events.enums import OPEN_EVENT_STATUSES, PENDING_STATUSES, SEAT_STATUSES, InvitationStatus
 from distributions.events.models import Event, Invitation
 from distributions.packs.models import PackItem
 from equipment.enums import ItemCategory
@@ -198,6 +199,28 @@ def household_invitations(household: Household, user) -> QuerySet[Invitation]:
 def household_invitations_section(request, household: Household) -> dict:
     """The household page's « Remises d'équipement » section (registered in beneficiaries.hooks)."""
     return {"invitations": household_invitations(household, request.user)}
+
+
+INVITE_BUTTONS = 3
+
+
+def household_invite_section(request, household: Household) -> dict | None:
+    """The household page's « Inviter à … » buttons (registered in beneficiaries.hooks): for coordination, once the
+    household is eligible and waiting, the next open events with a free place that its certification still
+    covers (one query). None for everyone else: the section is left out."""
+    if not request.user.is_coordination or household.status != HouseholdStatus.ELIGIBLE:
+        return None
+    events = list(
+        Event.objects.filter(
+            status__in=sorted(OPEN_EVENT_STATUSES),
+            date__gte=timezone.localdate(),
+            date__lte=household.current_expires_on,
+        )
+        .annotate(seated=Count("invitations", filter=Q(invitations__status__in=sorted(SEAT_STATUSES))))
+        .filter(seated__lt=F("capacity"))
+        .order_by("date", "start_time", "pk")[:INVITE_BUTTONS]
+    )
+    return {"events": events, "household": household} if events else None
 
 
 def pending_invitations() -> QuerySet[Invitation]:
