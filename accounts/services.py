@@ -13,6 +13,7 @@ from django.db import transaction
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
+from security.sessions import sessions_end
 
 # Members of these organisations work in the Django admin (the workshop); the others never get admin access.
 STAFF_KINDS = frozenset({OrganisationKind.COORDINATION, OrganisationKind.REFURBISHER})
@@ -118,6 +119,8 @@ def organisation_deactivate(*, organisation: Organisation, by: User | None = Non
         )
     organisation.is_active = False
     organisation.save(update_fields=["is_active"])
+    # Ended, not suspended: reactivating the organisation must not bring its members' old sessions back.
+    sessions_end(user_ids=organisation.members.values_list("pk", flat=True))
     return organisation
 
 
@@ -198,6 +201,7 @@ def member_deactivate(*, member: User, by: User | None = None) -> User:
         raise ValidationError("Vous ne pouvez pas désactiver votre propre compte.")
     member.is_active = False
     member.save(update_fields=["is_active"])
+    sessions_end(user_ids=[member.pk])  # ended, not suspended: reactivation starts from the login page
     return member
 
 

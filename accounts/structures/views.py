@@ -123,6 +123,8 @@ def organisation_deactivate(request, pk):
             f"Ses {organisation.active_member_count} membre(s) actif(s) ne pourront plus se connecter, "
             "y compris ceux connectés en ce moment.",
             "Rien n'est effacé : foyers, certifications et historique restent consultables par la coordination.",
+            "Leurs sessions ouvertes sont fermées : après une réactivation, chacun se reconnecte (mot de passe "
+            "et code de double authentification).",
             "Vous pourrez la réactiver plus tard ; ses membres retrouveront alors leur accès.",
         ],
         button="Désactiver",

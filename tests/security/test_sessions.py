@@ -55,6 +55,64 @@ def test_deactivating_an_account_ends_its_open_session(client):
     assert not is_logged_in(client)
 
 
+def _signed_in(user) -> Client:
+    """A browser signed in as `user`, second factor passed where it is needed."""
+    browser = Client()
+    browser.force_login(user)
+    assert is_logged_in(browser)
+    return browser
+
+
+def test_deactivating_an_account_deletes_its_sessions_and_reactivating_does_not_revive_them(client):
+    coordinator = UserFactory(coordination=True)
+    member = UserFactory(coordination=True, organisation=coordinator.organisation)  # with its second factor
+    other = UserFactory(prescriber=True)
+    office, home, neighbour = _signed_in(member), _signed_in(member), _signed_in(other)
+    client.force_login(coordinator)
+
+    response = client.post(
+        reverse("structures:member_deactivate", args=[member.organisation_id, member.pk]), {"confirm": "1"}
+    )
+    assert response.status_code == 302
+    assert not Session.objects.filter(session_key__in=[office.session.session_key, home.session.session_key])
+
+    client.post(reverse("structures:member_reactivate", args=[member.organisation_id, member.pk]), {"confirm": "1"})
+    member.refresh_from_db()
+    assert member.is_active
+    assert not is_logged_in(office) and not is_logged_in(home)
+    assert is_logged_in(neighbour)  # someone else's session is untouched
+
+
+def test_deactivating_an_organisation_deletes_its_members_sessions_and_reactivating_does_not_revive_them(client):
+    coordinator = UserFactory(coordination=True)
+    first = UserFactory(prescriber=True)
+    second = UserFactory(organisation=first.organisation)
+    elsewhere = UserFactory(prescriber=True)
+    browsers = [_signed_in(first), _signed_in(second)]
+    neighbour = _signed_in(elsewhere)
+    client.force_login(coordinator)
+    organisation = first.organisation
+
+    client.post(reverse("structures:deactivate", args=[organisation.pk]), {"confirm": "1"})
+    organisation.refresh_from_db()
+    assert not organisation.is_active
+    assert Session.objects.count() == 2  # the coordinator's and the neighbour's
+
+    client.post(reverse("structures:reactivate", args=[organisation.pk]), {"confirm": "1"})
+    organisation.refresh_from_db()
+    assert organisation.is_active
+    assert not any(is_logged_in(browser) for browser in browsers)
+    assert is_logged_in(neighbour)
+
+
+def test_the_service_ends_the_sessions_whatever_calls_it():
+    member = UserFactory(prescriber=True)
+    browser = _signed_in(member)
+    services.organisation_deactivate(organisation=member.organisation)
+    services.organisation_reactivate(organisation=member.organisation)
+    assert not is_logged_in(browser)
+
+
 def test_the_session_cookie_is_short_lived_httponly_and_ends_with_the_browser():
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
