@@ -28,7 +28,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         },
     },
     Role.COORDINATION: {
-        "accounts": {"organisation": _ALL, "user": _ALL},
+        # Read-only: organisations and accounts are written on the Structures pages only (accounts/admin.py).
+        "accounts": {"organisation": ("view",), "user": ("view",)},
         # Households are written through the pages (services); the admin only shows them.
         "beneficiaries": {
             "commune": ("view", "change"),

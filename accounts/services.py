@@ -1,12 +1,14 @@
-"""Every write on organisations and their members.
+"""Every write on organisations and their members: the only way to change them (the admin only shows them).
 
 Nothing is ever deleted: organisations and accounts are deactivated, so households, certifications and logs that
 point at them keep their history. A person belongs to one organisation; moving someone is not a silent edit.
+Each change made by a person (`by`) is written to the admin's history of the object (LogEntry): who, when, what.
 """
 
 import re
 from collections.abc import Iterable
 
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +21,15 @@ from security.sessions import sessions_end
 STAFF_KINDS = frozenset({OrganisationKind.COORDINATION, OrganisationKind.REFURBISHER})
 
 _PHONE_CHARACTERS = re.compile(r"^[0-9+().\s-]+$")
+_ORGANISATION_FIELDS = ("name", "kind", "address", "phone", "email", "opening_hours")
+
+
+def _log(by: User | None, obj, flag: int, message: str) -> None:
+    """One line of the object's history (admin « Historique »); commands run on the server name no person."""
+    if by is not None:
+        LogEntry.objects.log_actions(
+            user_id=by.pk, queryset=[obj], action_flag=flag, change_message=message, single_object=True
+        )
 
 
 def _clean_text(value: str | None) -> str:
@@ -63,6 +74,7 @@ def organisation_create(
     email: str = "",
     opening_hours: str = "",
     communes_served: Iterable | None = None,
+    by: User | None = None,
 ) -> Organisation:
     """Create an organisation (structure, partner, refurbisher or coordination)."""
     organisation = Organisation(
@@ -73,7 +85,9 @@ def organisation_create(
         email=(email or "").strip(),
         opening_hours=_clean_text(opening_hours),
     )
-    return _save_organisation(organisation, {}, communes_served)
+    organisation = _save_organisation(organisation, {}, communes_served)
+    _log(by, organisation, ADDITION, f"Organisation créée ({organisation.get_kind_display()}) depuis Structures.")
+    return organisation
 
 
 @transaction.atomic
@@ -87,10 +101,13 @@ def organisation_update(
     email: str = "",
     opening_hours: str = "",
     communes_served: Iterable | None = None,
+    by: User | None = None,
 ) -> Organisation:
     """Change an organisation's name, type, contact details or communes served; the type is fixed once it has
     members."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    before = {field: getattr(organisation, field) for field in _ORGANISATION_FIELDS}
+    communes_before = set(organisation.communes_served.values_list("pk", flat=True))
     errors = {}
     if kind != organisation.kind and organisation.members.exists():
         errors["kind"] = [
@@ -103,7 +120,17 @@ def organisation_update(
     organisation.phone = _clean_text(phone)
     organisation.email = (email or "").strip()
     organisation.opening_hours = _clean_text(opening_hours)
-    return _save_organisation(organisation, errors, communes_served)
+    organisation = _save_organisation(organisation, errors, communes_served)
+    changed = [
+        str(Organisation._meta.get_field(field).verbose_name)
+        for field in _ORGANISATION_FIELDS
+        if getattr(organisation, field) != before[field]
+    ]
+    if communes_served is not None and {commune.pk for commune in communes_served} != communes_before:
+        changed.append("communes desservies")
+    if changed:
+        _log(by, organisation, CHANGE, f"Modifiée depuis Structures : {', '.join(changed)}.")
+    return organisation
 
 
 @transaction.atomic
@@ -120,18 +147,20 @@ def organisation_deactivate(*, organisation: Organisation, by: User | None = Non
     organisation.is_active = False
     organisation.save(update_fields=["is_active"])
     # Ended, not suspended: reactivating the organisation must not bring its members' old sessions back.
-    sessions_end(user_ids=organisation.members.values_list("pk", flat=True))
+    ended = sessions_end(user_ids=organisation.members.values_list("pk", flat=True))
+    _log(by, organisation, CHANGE, f"Désactivée depuis Structures ; sessions de ses membres fermées : {ended}.")
     return organisation
 
 
 @transaction.atomic
-def organisation_reactivate(*, organisation: Organisation) -> Organisation:
+def organisation_reactivate(*, organisation: Organisation, by: User | None = None) -> Organisation:
     """Reactivate an organisation: its active members can log in again."""
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if organisation.is_active:
         raise ValidationError(f"« {organisation.name} » est déjà active.")
     organisation.is_active = True
     organisation.save(update_fields=["is_active"])
+    _log(by, organisation, CHANGE, "Réactivée depuis Structures.")
     return organisation
 
 
@@ -144,6 +173,7 @@ def member_create(
     last_name: str,
     email: str,
     password: str,
+    by: User | None = None,
 ) -> User:
     """Open an account in `organisation` with an initial password chosen by coordination.
 
@@ -188,6 +218,8 @@ def member_create(
         raise ValidationError(errors)
     user.set_password(password)
     user.save()
+    _log(by, user, ADDITION, f"Compte créé dans « {organisation.name} » depuis Structures.")
+    _log(by, organisation, CHANGE, f"Membre ajouté depuis Structures : {user.username}.")
     return user
 
 
@@ -201,16 +233,18 @@ def member_deactivate(*, member: User, by: User | None = None) -> User:
         raise ValidationError("Vous ne pouvez pas désactiver votre propre compte.")
     member.is_active = False
     member.save(update_fields=["is_active"])
-    sessions_end(user_ids=[member.pk])  # ended, not suspended: reactivation starts from the login page
+    ended = sessions_end(user_ids=[member.pk])  # ended, not suspended: reactivation starts from the login page
+    _log(by, member, CHANGE, f"Compte désactivé depuis Structures ; sessions fermées : {ended}.")
     return member
 
 
 @transaction.atomic
-def member_reactivate(*, member: User) -> User:
+def member_reactivate(*, member: User, by: User | None = None) -> User:
     """Reopen a deactivated account in the same organisation."""
     member = User.objects.select_for_update().get(pk=member.pk)
     if member.is_active:
         raise ValidationError(f"Le compte « {member.username} » est déjà actif.")
     member.is_active = True
     member.save(update_fields=["is_active"])
+    _log(by, member, CHANGE, "Compte réactivé depuis Structures.")
     return member

@@ -9,6 +9,7 @@ import base64
 
 import segno
 from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_otp import user_has_device
@@ -132,3 +133,10 @@ def two_factor_reset(*, member, by) -> None:
         raise ValidationError(f"Le compte « {member.username} » n'a pas de double authentification à réinitialiser.")
     TOTPDevice.objects.filter(user=member).delete()
     StaticDevice.objects.filter(user=member).delete()
+    LogEntry.objects.log_actions(  # in the account's history (admin), beside the Structures changes
+        user_id=by.pk,
+        queryset=[member],
+        action_flag=CHANGE,
+        change_message="Double authentification réinitialisée depuis Structures.",
+        single_object=True,
+    )

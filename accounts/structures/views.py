@@ -58,7 +58,7 @@ def organisation_create(request):
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            organisation = services.organisation_create(**form.cleaned_data)
+            organisation = services.organisation_create(**form.cleaned_data, by=request.user)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -75,7 +75,9 @@ def organisation_update(request, pk):
     form = OrganisationForm(request.POST or None, instance=Organisation.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
         try:
-            organisation = services.organisation_update(organisation=organisation, **form.cleaned_data)
+            organisation = services.organisation_update(
+                organisation=organisation, **form.cleaned_data, by=request.user
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -140,7 +142,7 @@ def organisation_reactivate(request, pk):
     organisation = get_object_or_404(selectors.organisation_list(), pk=pk)
 
     def action():
-        services.organisation_reactivate(organisation=organisation)
+        services.organisation_reactivate(organisation=organisation, by=request.user)
         return f"« {organisation.name} » est réactivée : ses membres actifs peuvent de nouveau se connecter."
 
     return _confirm(
@@ -163,7 +165,7 @@ def member_create(request, pk):
     if request.method == "POST" and form.is_valid():
         data = {key: value for key, value in form.cleaned_data.items() if key != "password_confirm"}
         try:
-            member = services.member_create(organisation=organisation, **data)
+            member = services.member_create(organisation=organisation, **data, by=request.user)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -213,7 +215,7 @@ def member_reactivate(request, pk, member_pk):
     name = member.get_full_name() or member.username
 
     def action():
-        services.member_reactivate(member=member)
+        services.member_reactivate(member=member, by=request.user)
         return f"Le compte de {name} est réactivé."
 
     consequences = ["Cette personne pourra de nouveau se connecter avec son mot de passe actuel."]

@@ -127,9 +127,11 @@ def test_technician_may_change_items_in_the_admin(client):
     assert client.get(reverse("admin:index")).status_code == 200
 
 
-def test_coordination_may_manage_organisations_and_items():
+def test_coordination_may_manage_items_and_only_read_accounts_in_the_admin():
+    """Organisations and accounts are written on the Structures pages, never in the admin (see test_admin.py)."""
     coordinator = UserFactory(coordination=True)
-    assert coordinator.has_perm("accounts.change_organisation")
+    assert coordinator.has_perm("accounts.view_organisation") and coordinator.has_perm("accounts.view_user")
+    assert not coordinator.has_perm("accounts.change_organisation") and not coordinator.has_perm("accounts.add_user")
     assert coordinator.has_perm("equipment.change_item")
 
 
