@@ -3,8 +3,9 @@ from django.urls import reverse
 
 
 def _nav_entries(request):
-    user = request.user
-    if not user.is_authenticated:
+    # No user on a request refused before the authentication middleware (a bad Host header: the 400 page).
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return []
     entries = []
     if user.is_coordination or user.is_technician:
@@ -23,14 +24,16 @@ def _nav_entries(request):
     return [{"label": label, "url": url, "active": path.startswith(url)} for label, url in entries]
 
 
-def programme(request):
-    """Programme name and navigation for every page."""
+def programme_facts() -> dict:
+    """The programme's names, from the settings alone (also for pages drawn without a request or a database)."""
     config = settings.FILIERE
     return {
-        "programme": {
-            "name": config["PROGRAMME_NAME"],
-            "territory": config["TERRITORY_NAME"],
-            "refurbisher": config["REFURBISHER_NAME"],
-        },
-        "nav_entries": _nav_entries(request),
+        "name": config["PROGRAMME_NAME"],
+        "territory": config["TERRITORY_NAME"],
+        "refurbisher": config["REFURBISHER_NAME"],
     }
+
+
+def programme(request):
+    """Programme name and navigation for every page."""
+    return {"programme": programme_facts(), "nav_entries": _nav_entries(request)}

@@ -333,6 +333,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 30 * 60))
 SESSION_REFRESH_SECONDS = int(os.environ.get("SESSION_REFRESH_SECONDS", 60))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A refused form (stale page, sign-in in another tab, no cookies) gets a French page in the site's layout.
+CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 # Content Security Policy (Django's own middleware): scripts only from our static files, never inline; no framing.
 # Inline styles stay allowed (style="" attributes in the admin and a few templates); they cannot run code.
 SECURE_CSP = {

@@ -21,3 +21,8 @@ urlpatterns = [
     path("structures/", include("accounts.structures.urls")),
     path("taches/", include("jobs.urls")),
 ]
+
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"
