@@ -54,6 +54,19 @@ def test_backup_then_restore_into_a_fresh_database_finds_every_row(tmp_path):
             expected = _row_counts(source)
             assert expected["equipment_item"] == 6
             assert _row_counts(restored) == expected
+
+        # Restoring again into the now non-empty database is refused, in French, and changes nothing.
+        again = subprocess.run(
+            [ROOT / "scripts/restore", dump],
+            env={"RESTORE_URL": _url(target), "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+        )
+        assert again.returncode == 2
+        assert again.stderr.startswith(f"Restauration refusée : la base « {target} » n'est pas vide (")
+        assert "Rien n'a été modifié." in again.stderr and "ERROR" not in again.stderr
+        with psycopg.connect(_url(target)) as restored:
+            assert _row_counts(restored) == expected
     finally:
         with psycopg.connect(_url("postgres"), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
