@@ -6,10 +6,12 @@ written to the admin's history of the object). Django's own user admin let an ad
 that is reachable from the web any more, for any account, superusers included. A superuser is made on the server
 only (`createsuperuser`), and passes the second factor like everyone. Groups are not used (permissions follow the
 role, accounts/permissions.py): their admin is gone, so nobody hands permissions out through a group either.
+The admin's password page leads to the site's, where wrong current passwords count as refused logins.
 """
 
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -17,6 +19,16 @@ from accounts.models import Organisation, User
 
 if admin.site.is_registered(Group):
     admin.site.unregister(Group)
+
+
+def _password_change_on_the_site(request, extra_context=None):
+    """The admin's « Modifier le mot de passe » leads to the site's page (GET and POST alike), where wrong current
+    passwords are counted and locked like refused logins (accounts.forms.LockedPasswordChangeForm): the admin's own
+    form had no throttle, and Django gives it no access to the request's address."""
+    return redirect("accounts:password_change")
+
+
+admin.site.password_change = _password_change_on_the_site  # this site's view, as a subclass would override it
 
 
 class ShownNotWrittenAdmin(admin.ModelAdmin):

@@ -1,14 +1,14 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import check_password_with_timing_attack_mitigation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import Organisation, User
 from core.ratelimit import client_address
-from security.lockout import login_lock
+from security.lockout import Lock, login_attempt_start, login_failures_clear, login_lock
 from territory.models import Commune
 
 
@@ -62,6 +62,37 @@ class LoginForm(AuthenticationForm):
         if user.is_demo and not settings.DEMO_MODE:
             return "Les comptes de démonstration ne sont pas acceptés sur ce serveur."
         return None
+
+
+class LockedPasswordChangeForm(PasswordChangeForm):
+    """Changing one's password asks for the current one: the same lockout as the login, or the form would be an
+    unthrottled way to try passwords on an open session (a shared office PC left signed in).
+
+    Each wrong current password counts as a refused login of this account from this address (security.lockout),
+    and an account or address that the login would refuse is refused here too, with the same message.
+    """
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    @sensitive_variables("old_password")
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        username = self.user.get_username()
+        address = client_address(self.request) if self.request is not None else None
+        attempt = login_lock(username=username, address=address) or login_attempt_start(
+            username=username, address=address
+        )
+        if isinstance(attempt, Lock):
+            raise ValidationError(attempt.message, code="locked")
+        if not self.user.check_password(old_password):
+            raise ValidationError(
+                "Votre mot de passe actuel est incorrect. Attention aux majuscules et minuscules.",
+                code="password_incorrect",
+            )
+        login_failures_clear(username=username)
+        return old_password
 
 
 class OrganisationForm(forms.ModelForm):

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 
+from accounts.forms import LockedPasswordChangeForm
 from accounts.landing import landing_url
 
 
@@ -12,10 +13,15 @@ def landing(request):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Every member changes the initial password that coordination gave them."""
+    """Every member changes the initial password that coordination gave them; the admin's own password page leads
+    here (accounts/admin.py), so that wrong current passwords are counted in one place."""
 
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:landing")
+    form_class = LockedPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
     def form_valid(self, form):
         response = super().form_valid(form)
