@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from donations.enums import DonorKind
 from donations.models import Donation, Donor
-from equipment.enums import ErasureMethod, ErasureResult, FormFactor, Grade, ItemCategory
+from equipment.enums import DriveFate, ErasureMethod, ErasureResult, FormFactor, Grade, ItemCategory
 from equipment.models import Audit, Drive, ErasureRecord, Item, WeeeShipment
 from equipment.services import (
     asset_tags_allocate,
@@ -148,7 +148,11 @@ def populate(users) -> None:
         recycler="Envie 2E Nord", shipped_on=datetime.date(2025, 5, 20), slip_number="DEMO-BSD-0001"
     )
     recycled = []
-    for item in screens[6:9] + desktops[6:8]:
+    for item in screens[6:9]:
         recycled.append(item_recycle(item=item, reason="Hors d'usage à l'audit", by=technician))
+    # A computer goes to the recycler only with each drive's fate noted: one wiped, one destroyed at the workshop.
+    for item, fate in ((desktops[6], DriveFate.ERASED), (desktops[7], DriveFate.DESTROYED)):
+        fates = {drive.pk: fate for drive in item.drives.all()}
+        recycled.append(item_recycle(item=item, reason="Hors d'usage à l'audit", by=technician, drive_fates=fates))
     recycled.append(item_recycle(item=fleet_items[-1], reason="Câble endommagé", by=technician))
     weee_shipment_add_items(shipment=shipment, items=recycled)

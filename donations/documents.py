@@ -91,6 +91,8 @@ class ErasureCertificate:
     lines: list[DriveLine]
     # Computers whose drives are not recorded yet: their erasure is pending too.
     computers_without_drives: list[Item] = field(default_factory=list)
+    # Computers a technician checked hold no storage at all: nothing to erase.
+    computers_without_storage: list[Item] = field(default_factory=list)
     issued_on: date | None = None
 
     @property
@@ -154,7 +156,11 @@ def erasure_certificate(donation: Donation) -> ErasureCertificate:
         donation.items.filter(category__in=COMPUTER_CATEGORIES, drives__isnull=True).order_by("asset_tag")
     )
     return ErasureCertificate(
-        donation=donation, lines=lines, computers_without_drives=without_drives, issued_on=timezone.localdate()
+        donation=donation,
+        lines=lines,
+        computers_without_drives=[item for item in without_drives if item.no_storage_confirmed_at is None],
+        computers_without_storage=[item for item in without_drives if item.no_storage_confirmed_at is not None],
+        issued_on=timezone.localdate(),
     )
 
 

@@ -60,6 +60,18 @@ class DriveKind(models.TextChoices):
     OTHER = "other", "Autre"
 
 
+class DriveFate(models.TextChoices):
+    """What became of a drive when its computer went to WEEE recycling."""
+
+    ERASED = "erased", "Effacé"
+    DESTROYED = "destroyed", "Détruit"
+    REMOVED_KEPT = "removed_kept", "Retiré et conservé"
+
+
+# Statuses a computer reaches only with its storage accounted for (or exempt): it may leave the workshop.
+CLEARED_STATUSES = frozenset({ItemStatus.REFURBISHED, ItemStatus.RESERVED, ItemStatus.DISTRIBUTED})
+
+
 class ErasureMethod(models.TextChoices):
     CLEAR = "clear", "NIST 800-88 Clear (réécriture)"
     PURGE = "purge", "NIST 800-88 Purge (effacement sécurisé)"

@@ -6,6 +6,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from equipment.enums import (
+    COMPUTER_CATEGORIES,
+    DriveFate,
     DriveKind,
     ErasureMethod,
     ErasureResult,
@@ -103,6 +105,24 @@ class Item(models.Model):
         null=True,
         blank=True,
     )
+    # Storage accounted for without drives: the technician checked the computer holds none (who, when).
+    no_storage_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="« aucun support de stockage » confirmé par",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    no_storage_confirmed_at = models.DateTimeField(
+        "« aucun support de stockage » confirmé le", null=True, blank=True, editable=False
+    )
+    # Brought in by the historical import already past the audit: its erasures were never recorded here. Only the
+    # import sets it; it ends when the item comes back to the audit (database constraint and trigger).
+    erasure_exempt = models.BooleanField(
+        "entré par l'import historique (effacement non suivi ici)", default=False, editable=False
+    )
     status_changed_at = models.DateTimeField("statut changé le", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
@@ -141,6 +161,11 @@ class Item(models.Model):
             models.CheckConstraint(
                 condition=~Q(asset_tag=""),
                 name="item_asset_tag_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=Q(erasure_exempt=False) | ~Q(status__in=[ItemStatus.RECEIVED, ItemStatus.IN_AUDIT]),
+                name="item_erasure_exempt_past_audit_only",
+                violation_error_message="Un matériel revenu à l'audit n'est plus dispensé de preuve d'effacement.",
             ),
             # A scanner or a person may type the tag in any case: "ph-000001" must not be another item.
             models.UniqueConstraint(
@@ -181,7 +206,7 @@ class Item(models.Model):
 
     @property
     def needs_erasure(self) -> bool:
-        return self.category in {ItemCategory.DESKTOP, ItemCategory.LAPTOP}
+        return self.category in COMPUTER_CATEGORIES
 
 
 class StatusChange(models.Model):
@@ -228,6 +253,20 @@ class Drive(models.Model):
     model = models.CharField("modèle", max_length=200, blank=True)
     serial_number = models.CharField("numéro de série", max_length=100, blank=True)
     size_gb = models.DecimalField("capacité (Go)", max_digits=9, decimal_places=1, null=True, blank=True)
+    # What became of the drive when its computer went to WEEE recycling (asked by the recycling form).
+    fate = models.CharField(
+        "devenu au recyclage", max_length=20, choices=DriveFate.choices, blank=True, editable=False
+    )
+    fate_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="devenu noté par",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    fate_recorded_at = models.DateTimeField("devenu noté le", null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "support de stockage"
@@ -244,6 +283,11 @@ class Drive(models.Model):
                 condition=Q(size_gb__isnull=True) | Q(size_gb__gte=0), name="drive_size_non_negative"
             ),
             models.CheckConstraint(condition=Q(kind__in=DriveKind.values), name="drive_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(fate="", fate_recorded_at__isnull=True)
+                | Q(fate__in=DriveFate.values, fate_recorded_at__isnull=False),
+                name="drive_fate_valid_and_dated",
+            ),
         ]
 
     def __str__(self):

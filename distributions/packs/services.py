@@ -16,6 +16,7 @@ from distributions.packs.selectors import composition_matches, pack_composition,
 from equipment.enums import ItemStatus
 from equipment.models import Item
 from equipment.services import asset_tags_allocate, item_distribute, item_release, item_reserve
+from equipment.storage import storage_refusal
 
 PACK_REFERENCE_PREFIX = "PACK"
 
@@ -106,6 +107,10 @@ def pack_add_item(*, pack: Pack, item: Item | None = None, asset_tag: str = "", 
             f"{tag} est « {item.get_status_display().lower()} » : seul un matériel reconditionné peut entrer "
             "dans un pack."
         )
+    # A computer refurbished before its storage had to be accounted for (older records) waits for its audit.
+    refusal = storage_refusal(item, action="entrer dans un pack")
+    if refusal:
+        raise ValidationError(refusal)
     current = PackItem.objects.filter(item=item, is_live=True).select_related("pack").first()
     if current is not None:
         where = "ce pack" if current.pack_id == pack.pk else f"le pack {current.pack.reference}"

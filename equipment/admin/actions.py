@@ -99,18 +99,19 @@ class ItemStatusActionsMixin:
         """Ask the reason (and a weight when an item has none) before recycling; None once done."""
         missing_weight = [item for item in items if item.weight_kg is None]
         if "confirm" in request.POST:
-            form = RecycleForm(request.POST, missing_weight=missing_weight)
+            form = RecycleForm(request.POST, missing_weight=missing_weight, items=items)
             if form.is_valid():
-                report_outcome(request, self._recycle(items, form.cleaned_data, request.user), "Recyclé")
+                report_outcome(request, self._recycle(items, form, request.user), "Recyclé")
                 return None
         else:
-            form = RecycleForm(missing_weight=missing_weight)
+            form = RecycleForm(missing_weight=missing_weight, items=items)
         return self._confirmation(
             request, "admin/equipment/item/recycle_confirmation.html", items, form, "Recycler (DEEE)", single
         )
 
-    def _recycle(self, items, data, user) -> BulkOutcome:
+    def _recycle(self, items, form, user) -> BulkOutcome:
         # Each item keeps its own weight and DEEE category unless the technician gave one for all.
+        data = form.cleaned_data
         groups = defaultdict(list)
         for item in items:
             weight = None if item.weight_kg is not None else data.get("weight_kg")
@@ -124,6 +125,8 @@ class ItemStatusActionsMixin:
                 reason=data["reason"],
                 weight_kg=weight,
                 weee_category=category,
+                drive_fates=form.drive_fates(),
+                no_storage_items=form.no_storage_items(),
             )
             outcome.done += part.done
             outcome.refused += part.refused

@@ -5,8 +5,10 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from equipment.enums import AUDIT_CHECKLIST, ItemStatus, WeeeCategory
+from equipment.enums import AUDIT_CHECKLIST, COMPUTER_CATEGORIES, ItemStatus, WeeeCategory
+from equipment.forms import DriveFatesForm
 from equipment.models import Audit, Item, WeeeShipment
+from equipment.services import AUDIT_STATUSES
 
 RECYCLED_REQUIRED = ("weight_kg", "recycling_reason", "weee_category")
 
@@ -20,6 +22,12 @@ class ItemAdminForm(forms.ModelForm):
     """
 
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    no_storage = forms.BooleanField(
+        label="Aucun support de stockage",
+        required=False,
+        help_text="Cochez à l'audit après avoir vérifié que l'ordinateur n'a ni disque dur ni SSD : son stockage est "
+        "alors justifié (votre nom et l'heure sont notés). Sinon, enregistrez chaque support et son effacement.",
+    )
 
     class Meta:
         model = Item
@@ -48,6 +56,26 @@ class ItemAdminForm(forms.ModelForm):
             self.fields["asset_tag"].help_text = "Laisser vide : une étiquette est attribuée automatiquement."
         if self.instance.pk is not None:
             self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
+        item = self.instance
+        if item.pk is None or item.category not in COMPUTER_CATEGORIES:
+            del self.fields["no_storage"]
+        else:
+            self.fields["no_storage"].initial = item.no_storage_confirmed_at is not None
+            # Past the audit the check is part of why the computer could leave: it stays.
+            self.fields["no_storage"].disabled = item.status not in AUDIT_STATUSES
+
+    def clean_no_storage(self):
+        checked = self.cleaned_data["no_storage"]
+        item = self.instance
+        if checked and item.no_storage_confirmed_at is None:
+            count = item.drives.count()
+            if count:
+                raise forms.ValidationError(
+                    f"{count} support{'s' if count > 1 else ''} de stockage "
+                    f"{'sont enregistrés' if count > 1 else 'est enregistré'} sur cette fiche : « aucun support » "
+                    "la contredirait. Supprimez d'abord un support enregistré par erreur, puis enregistrez."
+                )
+        return checked
 
     def _check_not_changed_since_loaded(self) -> None:
         if self.instance.pk is None:
@@ -127,8 +155,9 @@ def audit_form_for(category: str) -> type[AuditForm]:
     return type("AuditForm", (AuditForm,), {"checklist_questions": AUDIT_CHECKLIST.get(category, [])})
 
 
-class RecycleForm(forms.Form):
-    """What recycling needs: a reason, and a weight for the items that have none."""
+class RecycleForm(DriveFatesForm):
+    """What recycling needs: a reason, a weight for the items that have none, and for each computer what became
+    of its drives."""
 
     reason = forms.CharField(label="Motif de recyclage", max_length=300)
     weight_kg = forms.DecimalField(
@@ -145,8 +174,8 @@ class RecycleForm(forms.Form):
         choices=[("", "Selon la catégorie de chaque matériel"), *WeeeCategory.choices],
     )
 
-    def __init__(self, *args, missing_weight: list[Item], **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, missing_weight: list[Item], items: list[Item], **kwargs):
+        super().__init__(*args, items=items, **kwargs)
         self.missing_weight = missing_weight
         if not missing_weight:
             del self.fields["weight_kg"]

@@ -19,13 +19,23 @@ from core.pagination import LargeTablePaginator
 from equipment.admin.actions import STATUS_ACTIONS, ItemStatusActionsMixin, transitions_from
 from equipment.admin.forms import ItemAdminForm, audit_form_for
 from equipment.admin.records import person_name
-from equipment.enums import ItemStatus
+from equipment.enums import COMPUTER_CATEGORIES, ItemStatus
 from equipment.labels.views import print_labels
 from equipment.models import Audit, Drive, ErasureRecord, Item, StatusChange
-from equipment.services import item_create
+from equipment.services import item_confirm_no_storage, item_create
+from equipment.storage import past_audit, storage_refusal
 
 # Fields the change form saves: never the status nor what only services set.
-SERVICE_ONLY_FIELDS = {"id", "status", "status_changed_at", "weee_shipment", "created_at"}
+SERVICE_ONLY_FIELDS = {
+    "id",
+    "status",
+    "status_changed_at",
+    "weee_shipment",
+    "created_at",
+    "no_storage_confirmed_by",
+    "no_storage_confirmed_at",
+    "erasure_exempt",
+}
 
 
 def _finished(record) -> str:
@@ -88,6 +98,14 @@ class DriveInline(admin.TabularInline):
     extra = 0
     fields = ["kind", "manufacturer", "model", "serial_number", "size_gb", "cleared"]
     readonly_fields = ["cleared"]
+
+    # Past the audit, a drive added or deleted would make the record say something else than what was checked:
+    # the item goes back to the audit first (the database refuses a drive added, too).
+    def has_add_permission(self, request, obj=None):
+        return not past_audit(obj) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not past_audit(obj) and super().has_delete_permission(request, obj)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("erasures")
@@ -199,6 +217,9 @@ class ItemAdmin(PreloadedAutocompleteMixin, ItemStatusActionsMixin, SimpleHistor
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [fieldset for fieldset in self.fieldsets if fieldset[0] not in {"Effacements", "Recyclage (DEEE)"}]
+        if obj.category in COMPUTER_CATEGORIES:
+            storage = ("Effacements", {"fields": ["erasures_summary", "no_storage"]})
+            return [storage if fieldset[0] == "Effacements" else fieldset for fieldset in self.fieldsets]
         return self.fieldsets
 
     def get_readonly_fields(self, request, obj=None):
@@ -253,6 +274,10 @@ class ItemAdmin(PreloadedAutocompleteMixin, ItemStatusActionsMixin, SimpleHistor
             return
         update_fields = [f.name for f in Item._meta.concrete_fields if f.name not in SERVICE_ONLY_FIELDS]
         obj.save(update_fields=update_fields)
+        if "no_storage" in form.changed_data:
+            confirmed = item_confirm_no_storage(item=obj, by=request.user, confirmed=form.cleaned_data["no_storage"])
+            obj.no_storage_confirmed_by = confirmed.no_storage_confirmed_by
+            obj.no_storage_confirmed_at = confirmed.no_storage_confirmed_at
 
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
@@ -289,19 +314,51 @@ class ItemAdmin(PreloadedAutocompleteMixin, ItemStatusActionsMixin, SimpleHistor
                     for record in drive.erasures.all()
                 ),
             )
+            fate = drive.get_fate_display() if drive.fate else "—"
+            if drive.fate and drive.fate_recorded_at:
+                fate += f" (noté le {timezone.localtime(drive.fate_recorded_at):%d/%m/%Y})"
             rows.append(
                 format_html(
-                    '<tr><td>{}</td><td><ul class="erasures">{}</ul></td><td><a href="{}?drive={}">'
+                    '<tr><td>{}</td><td><ul class="erasures">{}</ul></td><td>{}</td><td><a href="{}?drive={}">'
                     "Ajouter un effacement</a></td></tr>",
                     drive,
                     erasures or format_html("<li>{}</li>", "Aucun effacement"),
+                    fate,
                     add_url,
                     drive.pk,
                 )
             )
-        if not rows:
-            return "Aucun support de stockage enregistré."
-        return format_html(
-            "<table><thead><tr><th>Support</th><th>Effacements</th><th></th></tr></thead><tbody>{}</tbody></table>",
-            format_html_join("", "{}", ((row,) for row in rows)),
+        table = (
+            format_html(
+                "<table><thead><tr><th>Support</th><th>Effacements</th><th>Devenu au recyclage</th><th></th></tr>"
+                "</thead><tbody>{}</tbody></table>",
+                format_html_join("", "{}", ((row,) for row in rows)),
+            )
+            if rows
+            else format_html("<p>{}</p>", "Aucun support de stockage enregistré.")
         )
+        return format_html("{}{}", table, self._storage_state(obj))
+
+    def _storage_state(self, item):
+        """Where the item stands with the storage rule, in one sentence the technician can act on."""
+        if item.category not in COMPUTER_CATEGORIES:
+            return ""
+        if item.erasure_exempt:
+            return format_html(
+                '<p class="storage-state">{}</p>',
+                f"Entré par l'import historique déjà « {item.get_status_display().lower()} » : ses effacements ne "
+                "sont pas suivis ici. S'il revient à l'audit, la règle s'appliquera.",
+            )
+        parts = []
+        if item.no_storage_confirmed_at:
+            who = person_name(item.no_storage_confirmed_by)
+            when = timezone.localtime(item.no_storage_confirmed_at)
+            parts.append(f"Aucun support de stockage — vérifié par {who} le {when:%d/%m/%Y à %H:%M}.")
+        if item.status in (ItemStatus.RECEIVED, ItemStatus.IN_AUDIT):
+            refusal = storage_refusal(item)
+            parts.append(
+                f"Pas encore reconditionnable — {refusal.split(' : ', 1)[1]}"
+                if refusal
+                else "Stockage justifié : il peut être marqué reconditionné."
+            )
+        return format_html_join("", '<p class="storage-state">{}</p>', ((part,) for part in parts))

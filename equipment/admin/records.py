@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 
 from equipment.enums import WeeeCategory
 from equipment.models import Drive, ErasureRecord, Item, WeeeShipment
+from equipment.storage import past_audit
 
 
 def kg(weight) -> str:
@@ -62,6 +63,13 @@ class ErasureRecordAdmin(admin.ModelAdmin):
     @admin.display(description="matériel", ordering="drive__item__asset_tag")
     def item_tag(self, record):
         return record.drive.item.asset_tag
+
+    # An erasure of a computer past the audit is part of why it could leave: kept as it is (reads stay open).
+    def has_change_permission(self, request, obj=None):
+        return not (obj is not None and past_audit(obj.drive.item)) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj is not None and past_audit(obj.drive.item)) and super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
         if not change and obj.technician_id is None:

@@ -21,7 +21,14 @@ from django.db.models import BooleanField, F, Func, Q, Value
 from django.utils import timezone
 
 from donations.models import Donation, Donor
-from equipment.enums import DEFAULT_WEEE_CATEGORY, ItemCategory, ItemStatus, StatusChangeSource
+from equipment.enums import (
+    CLEARED_STATUSES,
+    COMPUTER_CATEGORIES,
+    DEFAULT_WEEE_CATEGORY,
+    ItemCategory,
+    ItemStatus,
+    StatusChangeSource,
+)
 from equipment.imports.csv_rows import CsvRow, parse
 from equipment.imports.rows_insert import rows_insert
 from equipment.models import AssetTagCounter, Item, StatusChange
@@ -48,6 +55,11 @@ class ImportReport:
     @property
     def is_valid(self) -> bool:
         return not self.errors
+
+    @property
+    def erasure_exempt_count(self) -> int:
+        """Computers to create already past the audit: exempt from the storage rule (see row_erasure_exempt)."""
+        return sum(1 for row in self.to_create if row_erasure_exempt(row))
 
     def counts_to_create(self) -> list[tuple[str, list[int], int]]:
         """Rows to create by category (label) and status, in enum order: [(label, [n per status], total)]."""
@@ -375,6 +387,15 @@ def _history_and_log_insert(values: list[dict], rows: list[CsvRow], ids: list[in
     rows_insert(StatusChange, log, now=now)
 
 
+def row_erasure_exempt(row: CsvRow) -> bool:
+    """A computer the history brings in already past the audit: its erasures were recorded elsewhere (or never).
+    It enters exempt from the storage rule, its log says « import », and the exemption ends if it comes back to
+    the audit."""
+    return row.category in COMPUTER_CATEGORIES and (
+        row.status in CLEARED_STATUSES or row.status == ItemStatus.RECYCLED
+    )
+
+
 def _write(report: ImportReport, by) -> None:
     rows = report.to_create
     now = timezone.now()
@@ -400,6 +421,7 @@ def _write(report: ImportReport, by) -> None:
                 "notes": row.notes,
                 "recycling_reason": IMPORT_RECYCLING_REASON if recycled else "",
                 "weee_category": DEFAULT_WEEE_CATEGORY[row.category].value if recycled else "",
+                "erasure_exempt": row_erasure_exempt(row),
                 "status_changed_at": now,
             }
         )

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
 
 from equipment.enums import ItemStatus
+from equipment.forms import DriveFatesForm
 from equipment.scan.batch import (
     MODE_OPEN,
     BatchTransitionForm,
@@ -17,11 +18,12 @@ from equipment.services import items_transition_bulk
 PARTIAL_HEADER = "X-Filiere-Partial"
 
 
-def _context(request, batch: ScanBatch, *, apply_form=None) -> dict:
+def _context(request, batch: ScanBatch, *, apply_form=None, fates_form=None) -> dict:
     feedback, report = batch.pop_messages()
     return {
         "scan_form": ScanForm(initial={"mode": batch.mode}),
         "apply_form": apply_form or BatchTransitionForm(),
+        "fates_form": fates_form,
         "batch": batch,
         "items": batch.items(),
         "feedback": feedback,
@@ -75,7 +77,23 @@ def scan(request):
                 context = _context(request, batch, apply_form=apply_form)
                 return render(request, "equipment/scan.html", context, status=400)
             data = apply_form.cleaned_data
-            recycle = {"reason": data["reason"]} if data["to_status"] == ItemStatus.RECYCLED else {}
+            recycle = {}
+            if data["to_status"] == ItemStatus.RECYCLED:
+                # Computers in the batch: ask what became of each drive first (a second step of the same form).
+                fates_form = DriveFatesForm(request.POST if request.POST.get("fates_step") else None, items=items)
+                if fates_form.computers and not fates_form.is_valid():
+                    count = len(fates_form.computers)
+                    batch.feedback = Feedback(
+                        "warning",
+                        f"Avant le recyclage : dites ce que sont devenus les supports de stockage de {count} "
+                        f"ordinateur{'s' if count > 1 else ''} du lot, puis appliquez à nouveau.",
+                    )
+                    context = _context(request, batch, apply_form=apply_form, fates_form=fates_form)
+                    return render(request, "equipment/scan.html", context, status=400 if fates_form.is_bound else 200)
+                recycle = {"reason": data["reason"]}
+                if fates_form.computers:
+                    recycle["drive_fates"] = fates_form.drive_fates()
+                    recycle["no_storage_items"] = fates_form.no_storage_items()
             outcome = items_transition_bulk(
                 items=items, to_status=data["to_status"], by=request.user, note=data["note"], **recycle
             )

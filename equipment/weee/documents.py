@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from core.pdf import render_pdf
-from equipment.enums import ItemStatus, WeeeCategory
-from equipment.models import Item, WeeeShipment
+from equipment.enums import COMPUTER_CATEGORIES, ItemStatus, WeeeCategory
+from equipment.models import Drive, Item, WeeeShipment
 
 REGISTER_HEADER = [
     "Date de recyclage",
@@ -108,10 +109,52 @@ class ShipmentSlip:
     by_category: list[CategoryWeight]
     total_weight_kg: Decimal
     issued_on: date
+    storage: list["StorageLine"]
+
+
+@dataclass(frozen=True)
+class StorageLine:
+    """One line of the slip's storage section: a computer's drive and its fate, or the computer's own status."""
+
+    item: Item
+    drive: Drive | None
+    fate: str
+
+
+def _storage_lines(items: list[Item]) -> list[StorageLine]:
+    """What became of each computer's storage before it left: drive by drive, or why there was none to note."""
+    lines = []
+    for item in items:
+        if item.category not in COMPUTER_CATEGORIES:
+            continue
+        drives = list(item.drives.all())
+        for drive in drives:
+            fate = drive.get_fate_display() if drive.fate else "non noté"
+            if drive.fate_recorded_at:
+                fate += f" (noté le {timezone.localtime(drive.fate_recorded_at):%d/%m/%Y})"
+            lines.append(StorageLine(item, drive, fate))
+        if drives:
+            continue
+        if item.no_storage_confirmed_at:
+            when = timezone.localtime(item.no_storage_confirmed_at)
+            who = item.no_storage_confirmed_by
+            name = (who.get_full_name() or who.username) if who else ""
+            fate = f"Aucun support de stockage (vérifié{f' par {name}' if name else ''} le {when:%d/%m/%Y})"
+        elif item.erasure_exempt:
+            fate = "Import historique : supports non suivis dans l'outil"
+        else:
+            fate = "Aucun support enregistré"
+        lines.append(StorageLine(item, None, fate))
+    return lines
 
 
 def shipment_slip(shipment: WeeeShipment) -> ShipmentSlip:
-    items = list(shipment.items.select_related("donation").order_by("weee_category", "asset_tag"))
+    drives = Prefetch("drives", queryset=Drive.objects.order_by("id"))
+    items = list(
+        shipment.items.select_related("donation", "no_storage_confirmed_by")
+        .prefetch_related(drives)
+        .order_by("weee_category", "asset_tag")
+    )
     counts: dict[str, int] = {}
     weights: dict[str, Decimal] = {}
     for item in items:
@@ -128,6 +171,7 @@ def shipment_slip(shipment: WeeeShipment) -> ShipmentSlip:
         by_category=by_category,
         total_weight_kg=sum(weights.values(), Decimal("0")),
         issued_on=timezone.localdate(),
+        storage=_storage_lines(items),
     )
 
 

@@ -60,3 +60,8 @@ class Command(BaseCommand):
     def _table(self, report):
         for label, _per_status, total in report.counts_to_create():
             self.stdout.write(f"  {label} : {total}")
+        if report.erasure_exempt_count:
+            self.stdout.write(
+                f"  dont {plural(report.erasure_exempt_count, 'ordinateur')} déjà passé(s) l'audit : dispensé(s) de "
+                "preuve d'effacement (import historique)"
+            )

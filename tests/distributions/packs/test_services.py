@@ -22,7 +22,7 @@ from equipment.models import StatusChange
 from equipment.services import item_start_audit
 from tests.accounts.factories import UserFactory
 from tests.distributions.factories import PackFactory, PackTemplateFactory
-from tests.equipment.factories import ItemFactory
+from tests.equipment.factories import ItemFactory, legacy_refurbished_computer
 
 OFFICE = [ItemCategory.SCREEN, ItemCategory.DESKTOP, ItemCategory.KEYBOARD, ItemCategory.MOUSE, ItemCategory.CABLE]
 
@@ -112,6 +112,20 @@ def test_only_refurbished_items_go_in_a_pack(status):
         "dans un pack."
     ]
     assert not PackItem.objects.exists()
+
+
+@pytest.mark.postgres
+def test_a_computer_refurbished_before_its_storage_was_accounted_for_waits_for_its_audit():
+    laptop_pack = PackTemplateFactory(name="Pack portable", lines={ItemCategory.LAPTOP: 1})
+    pack = pack_create(template=laptop_pack)
+    legacy = legacy_refurbished_computer(asset_tag="PH-000043")
+
+    with pytest.raises(ValidationError, match="PH-000043 : ne peut pas entrer dans un pack sans preuve"):
+        pack_add_item(pack=pack, item=legacy)
+
+    assert not PackItem.objects.exists()
+    exempt = ItemFactory(laptop=True, status=ItemStatus.REFURBISHED, erasure_exempt=True)  # the historical import's
+    pack_add_item(pack=pack, item=exempt)
 
 
 def test_a_category_the_template_does_not_want_is_refused():

@@ -271,7 +271,7 @@ def test_the_receipt_comes_once_items_are_counted_the_certificate_once_processed
     assert client.get(receipt).status_code == 404
     assert "attestation de don sera disponible ici" in client.get(tracking_path(TOKEN)).content.decode()
 
-    drive = DriveFactory(item=ItemFactory(donation=offer.donation, desktop=True, refurbished=True))
+    drive = DriveFactory(item=ItemFactory(donation=offer.donation, desktop=True, in_audit=True))
     ErasureRecordFactory(drive=drive)
     html = client.get(tracking_path(TOKEN)).content.decode()
     assert "Télécharger l'attestation de don (PDF)" in html
@@ -291,7 +291,7 @@ def test_the_receipt_comes_once_items_are_counted_the_certificate_once_processed
 def test_no_certificate_while_a_drive_failed_erasure(client):
     offer = DonationOfferFactory(collected=True, token=TOKEN)
     DonationOffer.objects.filter(pk=offer.pk).update(status=OfferStatus.PROCESSED)
-    drive = DriveFactory(item=ItemFactory(donation=offer.donation, desktop=True, refurbished=True))
+    drive = DriveFactory(item=ItemFactory(donation=offer.donation, desktop=True, in_audit=True))
     ErasureRecordFactory(drive=drive, result="failed")
     assert client.get(tracking_path(TOKEN) + "certificat-effacement.pdf").status_code == 404
 

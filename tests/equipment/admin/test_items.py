@@ -155,7 +155,7 @@ def test_a_form_sent_back_with_another_donation_shows_that_one(tech_client):
 
 def test_a_drive_edit_sent_back_with_errors_leaves_the_erasures_summary_as_saved(tech_client):
     item = ItemFactory(desktop=True, recycled=True)
-    drive = DriveFactory(item=item, serial_number="SN-ENREGISTRE")
+    drive = DriveFactory(item=item, serial_number="SN-ENREGISTRE", removed_kept=True)
     url = _change_url(item)
     data = {**_change_form_data(tech_client, url), "weight_kg": ""}
     serial_key = next(key for key, value in data.items() if value == "SN-ENREGISTRE")

@@ -14,7 +14,7 @@ from equipment.imports.csv_rows import HEADER
 from equipment.imports.items_csv import items_csv_check, items_import_csv
 from equipment.imports.rows_insert import rows_insert
 from equipment.models import Item, StatusChange
-from equipment.services import asset_tags_allocate
+from equipment.services import TransitionError, asset_tags_allocate, item_transition
 from tests.accounts.factories import UserFactory
 from tests.donations.factories import DonationFactory, DonorFactory
 from tests.equipment.factories import ItemFactory
@@ -129,6 +129,23 @@ def test_recycled_row_gets_import_reason_and_default_weee_category(tmp_path):
     assert keyboard.weee_category == WeeeCategory.SMALL_IT
     assert keyboard.weight_kg == Decimal("0.55")
     assert keyboard.notes == "Touches manquantes, hors d'usage"
+
+
+def test_computers_imported_past_the_audit_are_exempt_and_logged_as_imported_until_audited_again(tmp_path):
+    out, _err = run(tmp_path, csv_bytes(*GOOD_ROWS))
+
+    assert "dont 1 ordinateur déjà passé(s) l'audit : dispensé(s) de preuve d'effacement" in out
+    laptop = Item.objects.get(asset_tag="ATIS-24-0004")  # distributed in the spreadsheet, no drive recorded
+    desktop = Item.objects.get(category="desktop")  # in audit: the rule applies
+    assert (laptop.erasure_exempt, desktop.erasure_exempt) == (True, False)
+    assert StatusChange.objects.get(item=laptop).source == StatusChangeSource.IMPORT
+
+    # Back from the household: audited like any other computer.
+    item_transition(item=laptop, to_status=ItemStatus.IN_AUDIT)
+    laptop.refresh_from_db()
+    assert not laptop.erasure_exempt
+    with pytest.raises(TransitionError, match="aucun support de stockage"):
+        item_transition(item=laptop, to_status=ItemStatus.REFURBISHED)
 
 
 def test_import_by_a_user_is_logged_with_their_name():

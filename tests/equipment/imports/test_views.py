@@ -109,6 +109,15 @@ def test_upload_preview_then_confirm_writes_the_items(technician_client, tmp_pat
     assert pending_files(tmp_path) == []
 
 
+def test_the_preview_says_which_computers_come_in_exempt_from_the_erasure_proof(technician_client, tmp_path):
+    upload(technician_client, "PH-900001,laptop,Lenovo,T480,PF1,refurbished,2024-03-15,,1.6,", *ROWS)
+
+    html = technician_client.get(CONFIRM_URL).content.decode()
+
+    assert "1 ordinateur arrive déjà reconditionné, réservé, distribué ou recyclé" in html
+    assert "dispensés de preuve d'effacement" in html
+
+
 def test_bad_file_shows_every_error_line_and_keeps_nothing(technician_client, tmp_path):
     response = upload(technician_client, ROWS[0], ",ecran,,,,,2024-03-15,,,", ",screen,,,,,15/03/2024,,-2,")
 

@@ -3,8 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from equipment.enums import ItemStatus
-from equipment.models import StatusChange
+from equipment.enums import DriveFate, ItemStatus
+from equipment.models import Item, StatusChange
 from equipment.scan.batch import MAX_BATCH, SESSION_KEY, tag_from_scan
 from tests.accounts.factories import UserFactory
 from tests.equipment.factories import DriveFactory, ItemFactory
@@ -165,6 +165,49 @@ def test_recycling_a_batch_needs_a_reason_and_changes_nothing_without_one(client
     client.post(URL, {"action": "apply", "to_status": ItemStatus.RECYCLED, "reason": "Dalle fêlée"})
     item.refresh_from_db()
     assert (item.status, item.recycling_reason) == (ItemStatus.RECYCLED, "Dalle fêlée")
+
+
+def test_refurbishing_a_batch_refuses_a_laptop_without_any_storage_record(client, technician):
+    ItemFactory(asset_tag="PH-000003", in_audit=True, laptop=True)
+    _scan(client, "PH-000003")
+
+    client.post(URL, {"action": "apply", "to_status": ItemStatus.REFURBISHED})
+
+    [row] = client.get(URL).context["report"]
+    assert not row["done"] and "aucun support de stockage n'est enregistré" in row["message"]
+    assert Item.objects.get(asset_tag="PH-000003").status == ItemStatus.IN_AUDIT
+
+
+def test_recycling_a_batch_with_computers_asks_what_became_of_each_drive_first(client, technician):
+    screen = ItemFactory(asset_tag="PH-000001")
+    desktop = ItemFactory(asset_tag="PH-000002", desktop=True, in_audit=True)
+    drive = DriveFactory(item=desktop, serial_number="WD-123")
+    laptop = ItemFactory(asset_tag="PH-000003", laptop=True)
+    for tag in ("PH-000001", "PH-000002", "PH-000003"):
+        _scan(client, tag)
+    apply = {"action": "apply", "to_status": ItemStatus.RECYCLED, "reason": "Lot HS"}
+
+    step = client.post(URL, apply)
+
+    assert step.status_code == 200
+    html = step.content.decode()
+    assert "Supports de stockage des ordinateurs à recycler" in html and "WD-123" in html
+    assert "dites ce que sont devenus les supports de stockage de 2 ordinateurs du lot" in html
+    assert set(Item.objects.values_list("status", flat=True)) == {ItemStatus.RECEIVED, ItemStatus.IN_AUDIT}
+
+    unanswered = client.post(URL, {**apply, "fates_step": "1"})
+    assert unanswered.status_code == 400
+    assert "PH-000002 : dites ce qu&#x27;est devenu ce support." in unanswered.content.decode()
+
+    client.post(URL, {**apply, "fates_step": "1", f"fate_{drive.pk}": "destroyed", f"no_storage_{laptop.pk}": "on"})
+
+    report = client.get(URL).context["report"]
+    assert [row["done"] for row in report] == [True, True, True]
+    assert {item.status for item in Item.objects.filter(pk__in=[screen.pk, desktop.pk, laptop.pk])} == {
+        ItemStatus.RECYCLED
+    }
+    drive.refresh_from_db()
+    assert (drive.fate, drive.fate_recorded_by) == (DriveFate.DESTROYED, technician)
 
 
 def test_applying_to_an_empty_batch_is_refused(client, technician):
