@@ -1,4 +1,5 @@
-"""Spelling-tolerant keys for names, communes and addresses (accents, ligatures, hyphens, apostrophes, case)."""
+"""Text helpers: spelling-tolerant keys for names, communes and addresses (accents, ligatures, hyphens,
+apostrophes, case), and French plural agreement."""
 
 import re
 import unicodedata
@@ -36,3 +37,15 @@ def words(value: str) -> list[str]:
 def compact_key(value: str) -> str:
     """Key without separators, so that « saint amand les eaux » and « Saint-Amand-les-Eaux » meet."""
     return "".join(words(value))
+
+
+def plural_suffix(count: int, suffixes: str = "s") -> str:
+    """French agreement: singular for 0 and 1 (« 0 foyer », « 1 matériel »), plural from 2 (Django's pluralize
+    writes « 0 foyers »). `suffixes` as pluralize takes them: "s", "x", or "singular,plural" (« al,aux »)."""
+    singular, _, plural = suffixes.rpartition(",") if "," in suffixes else ("", "", suffixes)
+    return plural if abs(count) > 1 else singular
+
+
+def plural(count: int, word: str, plural_word: str | None = None) -> str:
+    """« 1 matériel », « 3 matériels », « 0 foyer »; `plural_word` for irregular plurals (« 2 journaux »)."""
+    return f"{count} {word if abs(count) <= 1 else (plural_word or word + 's')}"

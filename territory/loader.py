@@ -60,7 +60,8 @@ def _read_rows(text: str, required: tuple[str, ...]) -> list[tuple[int, dict]]:
     header = [name.strip() for name in (reader.fieldnames or [])]
     missing = [column for column in required if column not in header]
     if missing:
-        raise TerritoryFileError([f"ligne 1 : colonne(s) manquante(s) : {', '.join(missing)}"])
+        label = "colonnes manquantes" if len(missing) > 1 else "colonne manquante"
+        raise TerritoryFileError([f"ligne 1 : {label} : {', '.join(missing)}"])
     reader.fieldnames = header
     rows = [
         (index, {key: (value or "").strip() for key, value in row.items() if key})
@@ -93,7 +94,8 @@ def parse_communes(text: str) -> list[CommuneRow]:
             problems.append("aucun code postal")
         bad_codes = [code for code in postal_codes if not _POSTAL.match(code)]
         if bad_codes:
-            problems.append(f"code(s) postal(aux) invalide(s) : {', '.join(bad_codes)}")
+            label = "codes postaux invalides" if len(bad_codes) > 1 else "code postal invalide"
+            problems.append(f"{label} : {', '.join(bad_codes)}")
         if problems:
             errors.append(f"ligne {line} : {' ; '.join(problems)}")
             continue
@@ -119,7 +121,8 @@ def parse_qpv(text: str, known_insee_codes: set[str]) -> list[QpvRow]:
             problems.append("nom de QPV vide")
         unknown = [insee for insee in insee_codes if insee not in known_insee_codes]
         if unknown:
-            problems.append(f"commune(s) absente(s) du territoire : {', '.join(unknown)}")
+            label = "communes absentes" if len(unknown) > 1 else "commune absente"
+            problems.append(f"{label} du territoire : {', '.join(unknown)}")
         if problems:
             errors.append(f"ligne {line} : {' ; '.join(problems)}")
             continue

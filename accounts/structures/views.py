@@ -15,6 +15,7 @@ from accounts.filters import OrganisationFilter
 from accounts.forms import MemberForm, OrganisationForm
 from accounts.models import Organisation, User
 from core.forms import add_service_errors
+from core.text import plural
 from security import lockout, two_factor
 
 
@@ -86,6 +87,16 @@ def organisation_update(request, pk):
     return render(request, "accounts/organisation_form.html", {"form": form, "organisation": organisation})
 
 
+def _active_members(organisation, plural_verb: str, singular_verb: str) -> str:
+    """« Ses 3 membres actifs ne pourront… », « Son seul membre actif ne pourra… », with the verb agreeing."""
+    count = organisation.active_member_count
+    if count == 0:
+        return "Elle n'a aucun membre actif."
+    if count == 1:
+        return f"Son seul membre actif {singular_verb}"
+    return f"Ses {plural(count, 'membre actif', 'membres actifs')} {plural_verb}"
+
+
 def _confirm(request, *, title, question, consequences, button, button_class, cancel_url, action):
     """A confirmation page (GET) for an action done on POST; refusals come back as an error message."""
     if request.method == "POST":
@@ -122,8 +133,8 @@ def organisation_deactivate(request, pk):
         title=f"Désactiver « {organisation.name} »",
         question=f"Désactiver « {organisation.name} » ?",
         consequences=[
-            f"Ses {organisation.active_member_count} membre(s) actif(s) ne pourront plus se connecter, "
-            "y compris ceux connectés en ce moment.",
+            _active_members(organisation, "ne pourront plus se connecter, y compris ceux connectés en ce moment.",
+                           "ne pourra plus se connecter, même s'il est connecté en ce moment."),
             "Rien n'est effacé : foyers, certifications et historique restent consultables par la coordination.",
             "Leurs sessions ouvertes sont fermées : après une réactivation, chacun se reconnecte (mot de passe "
             "et code de double authentification).",
@@ -149,7 +160,9 @@ def organisation_reactivate(request, pk):
         request,
         title=f"Réactiver « {organisation.name} »",
         question=f"Réactiver « {organisation.name} » ?",
-        consequences=[f"Ses {organisation.active_member_count} membre(s) actif(s) pourront de nouveau se connecter."],
+        consequences=[
+            _active_members(organisation, "pourront de nouveau se connecter.", "pourra de nouveau se connecter.")
+        ],
         button="Réactiver",
         button_class="btn-primary",
         cancel_url=reverse("structures:detail", args=[organisation.pk]),

@@ -2,6 +2,7 @@
 
 from django.core.files.base import ContentFile
 
+from core.text import plural
 from distributions.events.documents import handover_sheets_pdf
 from distributions.events.models import Event
 from distributions.events.selectors import sheet_invitations
@@ -18,4 +19,4 @@ def handover_sheets_run(job: Job) -> str:
     content = handover_sheets_pdf(event, invitations)
     job_progress(job, len(invitations))
     job_attach_file(job, ContentFile(content), f"fiches-de-remise-{event.date:%Y-%m-%d}-{event.pk}.pdf")
-    return f"{len(invitations)} fiche(s) de remise"
+    return plural(len(invitations), "fiche de remise", "fiches de remise")

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.history import FrenchHistoryAdminMixin
 from distributions.packs.enums import EDITABLE_PACK_STATUSES, LIVE_PACK_STATUSES
 from distributions.packs.models import Pack, PackItem, PackTemplate, PackTemplateLine
 from distributions.packs.selectors import items_fitting_pack, pack_composition, pack_live_items, pack_missing_text
@@ -106,7 +107,7 @@ class PackItemAutocompleteView(AutocompleteJsonView):
 
 
 @admin.register(Pack)
-class PackAdmin(SimpleHistoryAdmin):
+class PackAdmin(FrenchHistoryAdminMixin, SimpleHistoryAdmin):
     list_display = ["reference", "template", "status", "content", "assembled_by", "created_at"]
     list_filter = ["status", "template"]
     list_select_related = ["template", "assembled_by"]
@@ -121,18 +122,8 @@ class PackAdmin(SimpleHistoryAdmin):
         return super().media + ItemPickerWidget().media
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
-        # Each line of the history names the pack's template: read it with the lines, not once per line.
+        # A line whose template changed names both: read them with the lines, not once per line.
         return super().get_history_queryset(request, history_manager, pk_name, object_id).select_related("template")
-
-    def set_history_delta_changes(self, request, historical_records, *args, **kwargs):
-        super().set_history_delta_changes(request, historical_records, *args, **kwargs)
-        # Each line shows the pack as it was (« PACK-000001 — Pack bureautique »): simple_history builds a new Pack
-        # from the line on every access, without its template, so each line read the template again. Built once
-        # here, with the template read with the lines; the instance attribute shadows simple_history's descriptor.
-        for record in historical_records:
-            pack = record.history_object
-            pack.template = record.template
-            record.history_object = pack
 
     def get_queryset(self, request):
         wanted = (

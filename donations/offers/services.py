@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
+from core.text import plural
 from donations.enums import OFFER_TRANSITIONS, OfferStatus
 from donations.models import (
     OFFER_LINE_MAX_QUANTITY,
@@ -249,7 +250,10 @@ def offer_mark_processed(*, offer: DonationOffer, by) -> DonationOffer:
             raise ValidationError("Aucun matériel de ce don n'a encore été compté : rien n'est traité.")
         pending = sum(counts.get(status, 0) for status in PENDING_ITEM_STATUSES)
         if pending:
-            raise ValidationError(f"{pending} matériel(s) de ce don sont encore en attente d'audit ou en audit.")
+            verb = "est" if pending == 1 else "sont"
+            raise ValidationError(
+                f"{plural(pending, 'matériel')} de ce don {verb} encore en attente d'audit ou en audit."
+            )
     _move(offer=offer, to_status=OfferStatus.PROCESSED, by=by)
     _save(offer)
     offer_email_queue(offer=offer, kind="processed")

@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.autocomplete import PreloadedAutocompleteMixin
+from core.history import FrenchHistoryAdminMixin
 from core.pagination import LargeTablePaginator
 from equipment.admin.actions import STATUS_ACTIONS, ItemStatusActionsMixin, transitions_from
 from equipment.admin.forms import ItemAdminForm, audit_form_for
@@ -163,19 +164,19 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Item)
-class ItemAdmin(PreloadedAutocompleteMixin, ItemStatusActionsMixin, SimpleHistoryAdmin):
+class ItemAdmin(PreloadedAutocompleteMixin, ItemStatusActionsMixin, FrenchHistoryAdminMixin, SimpleHistoryAdmin):
     form = ItemAdminForm
     change_form_template = "admin/equipment/item/change_form.html"
+    # Fits 1280 px beside the filters: make and model in one column, the donation by its reference, short dates.
     list_display = [
         "tag",
         "category",
-        "manufacturer",
-        "model",
+        "make_model",
         "serial_number",
         "status",
-        "donation",
-        "received_on",
-        "weight_kg",
+        "donation_reference",
+        "received",
+        "weight",
     ]
     list_filter = [
         "status",
@@ -209,7 +210,25 @@ class ItemAdmin(PreloadedAutocompleteMixin, ItemStatusActionsMixin, SimpleHistor
 
     @admin.display(description="étiquette", ordering="asset_tag")
     def tag(self, item):
-        return format_html('<span style="white-space: nowrap">{}</span>', item.asset_tag)
+        return format_html('<span class="asset-tag">{}</span>', item.asset_tag)
+
+    @admin.display(description="marque et modèle", ordering="model")
+    def make_model(self, item):
+        return " ".join(part for part in (item.manufacturer, item.model) if part) or "—"
+
+    @admin.display(description="don", ordering="donation__reference")
+    def donation_reference(self, item):
+        if item.donation_id is None:
+            return "—"
+        return format_html('<span class="nowrap" title="{}">{}</span>', item.donation, item.donation.reference)
+
+    @admin.display(description="reçu le", ordering="received_on")
+    def received(self, item):
+        return f"{item.received_on:%d/%m/%Y}" if item.received_on else "—"
+
+    @admin.display(description="poids (kg)", ordering="weight_kg")
+    def weight(self, item):
+        return str(item.weight_kg).replace(".", ",") if item.weight_kg is not None else "—"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("donation__donor", "weee_shipment")
@@ -246,7 +265,7 @@ class ItemAdmin(PreloadedAutocompleteMixin, ItemStatusActionsMixin, SimpleHistor
                 pk = serials[0] if len(serials) == 1 else None
             if pk is not None:
                 return redirect("admin:equipment_item_change", pk)
-        return super().changelist_view(request, extra_context)
+        return super().changelist_view(request, {"title": "Matériels", **(extra_context or {})})
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk is not None and self.has_change_permission(request, obj):

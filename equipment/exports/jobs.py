@@ -7,6 +7,7 @@ from django.core.files import File
 from django.http import QueryDict
 from django.utils import timezone
 
+from core.text import plural, plural_suffix
 from equipment.exports.csv import export_blocks, export_filter
 from jobs.models import Job
 from jobs.services import job_attach_file, job_progress
@@ -29,4 +30,4 @@ def items_export_run(job: Job) -> str:
         job_progress(job, total)
         spool.seek(0)
         job_attach_file(job, File(spool), f"materiel-{timezone.localdate():%Y-%m-%d}.csv")
-    return f"{total} matériel(s) exporté(s)."
+    return f"{plural(total, 'matériel')} exporté{plural_suffix(total)}."

@@ -20,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import BooleanField, F, Func, Q, Value
 from django.utils import timezone
 
+from core.text import plural, plural_suffix
 from donations.models import Donation, Donor
 from equipment.enums import (
     CLEARED_STATUSES,
@@ -219,9 +220,12 @@ def _reconcile_anonymous(report: ImportReport, groups: dict[tuple, list[CsvRow]]
         tags = ", ".join(item.asset_tag for item in items[:5]) + ("…" if len(items) > 5 else "")
         for row in rows:
             report.errors.append(
-                f"ligne {row.line} : {len(rows)} ligne(s) sans étiquette ni numéro de série décrivent ce matériel "
+                f"ligne {row.line} : {plural(len(rows), 'ligne')} sans étiquette ni numéro de série "
+                f"{'décrit' if len(rows) == 1 else 'décrivent'} ce matériel "
                 f"({ItemCategory(row.category).label.lower()} {row.manufacturer} {row.model}, reçu le "
-                f"{row.received_on:%d/%m/%Y}) mais {len(items)} matériel(s) semblables déjà enregistrés diffèrent "
+                f"{row.received_on:%d/%m/%Y}) mais {plural(len(items), 'matériel')} "
+                f"semblable{plural_suffix(len(items))} déjà enregistré{plural_suffix(len(items))} "
+                f"{'diffère' if len(items) == 1 else 'diffèrent'} "
                 f"({tags}) — indiquez l'étiquette (asset_tag) de chacun pour lever l'ambiguïté"
             )
 

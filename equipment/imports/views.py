@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.text import plural, plural_suffix
 from equipment.enums import ItemCategory, ItemStatus
 from equipment.imports.csv_rows import HEADER, lower_first
 from equipment.imports.forms import ItemImportForm
@@ -84,8 +85,9 @@ def item_import_confirm(request):
             pending_discard(request.session)
             messages.success(
                 request,
-                f"Import de « {filename} » terminé : {len(report.created)} matériel(s) créé(s), "
-                f"{len(report.unchanged)} déjà enregistré(s) à l'identique.",
+                f"Import de « {filename} » terminé : {plural(len(report.created), 'matériel')} "
+                f"créé{plural_suffix(len(report.created))}, {len(report.unchanged)} déjà "
+                f"enregistré{plural_suffix(len(report.unchanged))} à l'identique.",
             )
             return redirect("equipment:list")
     else:

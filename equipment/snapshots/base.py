@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.text import plural
 from equipment.enums import DriveKind, ErasureMethod, ErasureResult, FormFactor, ItemCategory
 
 
@@ -354,7 +355,7 @@ def erasure_from_action(action: dict, *, tool: str) -> ParsedErasure | None:
     notes = [f"{kind} (Workbench)"]
     if steps:
         labels = ", ".join(_STEP_LABELS.get(str(step.get("type")), str(step.get("type"))) for step in steps)
-        notes.append(f"{len(steps)} passe(s) : {labels}")
+        notes.append(f"{plural(len(steps), 'passe')} : {labels}")
     if text(action.get("method")):
         notes.append(f"méthode : {text(action.get('method'))}")
     if failed:

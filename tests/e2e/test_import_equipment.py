@@ -60,6 +60,6 @@ def test_technician_uploads_sees_errors_then_previews_and_confirms(page, live_ur
     assert Item.objects.count() == 0
 
     page.get_by_role("button", name="Confirmer l'import").click()
-    page.get_by_text("Import de « lot.csv » terminé : 3 matériel(s) créé(s)").wait_for()
+    page.get_by_text("Import de « lot.csv » terminé : 3 matériels créés").wait_for()
     assert Item.objects.count() == 3
     shot(page, "import-done")

@@ -58,7 +58,7 @@ def test_an_export_job_writes_the_filtered_items_and_offers_the_file(client, tec
     )
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.progress_done == job.progress_total == 2
-    assert job.result_summary == "2 matériel(s) exporté(s)."
+    assert job.result_summary == "2 matériels exportés."
 
     _login(client, technician)
     page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
@@ -115,7 +115,7 @@ def test_event_handover_sheets_run_as_a_job(technician):
     )
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.result_file.read(5) == b"%PDF-"
-    assert job.result_summary == "1 fiche(s) de remise"
+    assert job.result_summary == "1 fiche de remise"
 
 
 @pytest.mark.postgres

@@ -156,7 +156,7 @@ def test_load_territory_reports_every_bad_line_and_writes_nothing(tmp_path):
     message = str(error.value)
     assert "ligne 2 : code INSEE « 5949 » invalide" in message
     assert "ligne 3 : nom de commune vide" in message
-    assert "ligne 4 : code(s) postal(aux) invalide(s) : 5928" in message
+    assert "ligne 4 : code postal invalide : 5928" in message
     assert Commune.objects.in_territory().count() == 47
 
 

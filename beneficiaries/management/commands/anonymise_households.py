@@ -51,7 +51,8 @@ class Command(BaseCommand):
         households = {household.pk: household for household in Household.objects.filter(pk__in=numbers)}
         missing = [str(number) for number in numbers if number not in households]
         if missing:
-            raise CommandError(f"Foyer(s) introuvable(s) : n° {', '.join(missing)}. Rien n'a été modifié.")
+            label = "Foyers introuvables" if len(missing) > 1 else "Foyer introuvable"
+            raise CommandError(f"{label} : n° {', '.join(missing)}. Rien n'a été modifié.")
         for number in dict.fromkeys(numbers):
             household = households[number]
             if household.anonymised_at is not None:

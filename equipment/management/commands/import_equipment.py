@@ -4,12 +4,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.text import plural, plural_suffix
 from equipment.imports.csv_rows import HEADER
 from equipment.imports.items_csv import items_import_csv
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count > 1 else ''}"
 
 
 class Command(BaseCommand):
@@ -40,7 +37,8 @@ class Command(BaseCommand):
                 f"Import refusé : {plural(len(report.errors), 'erreur')} dans {path.name} ; rien n'a été enregistré."
             )
         lines = plural(len(report.rows), "ligne")
-        unchanged = f"{plural(len(report.unchanged), 'matériel')} déjà enregistré(s) à l'identique"
+        same = len(report.unchanged)
+        unchanged = f"{plural(same, 'matériel')} déjà enregistré{plural_suffix(same)} à l'identique"
         if dry_run:
             self.stdout.write(
                 f"Vérification de {path.name} : {lines} valides — {plural(len(report.to_create), 'matériel')} "
@@ -52,7 +50,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Import de {path.name} terminé : {lines} — {plural(len(report.created), 'matériel')} "
-                f"créé(s), {unchanged}."
+                f"créé{plural_suffix(len(report.created))}, {unchanged}."
             )
         )
         self._table(report)

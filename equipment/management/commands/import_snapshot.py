@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from core.text import plural, plural_suffix
 from equipment.snapshots.services import snapshot_ingest
 
 
@@ -36,8 +37,11 @@ class Command(BaseCommand):
             for warning in outcome.warnings:
                 self.stdout.write(f"  attention : {warning}")
         if refused:
-            raise CommandError(f"{refused} fichier(s) sur {len(files)} refusé(s) ; les autres ont été traités.")
-        self.stdout.write(self.style.SUCCESS(f"{len(files)} rapport(s) traité(s)."))
+            raise CommandError(
+                f"{plural(refused, 'fichier')} sur {len(files)} refusé{plural_suffix(refused)} ; "
+                "les autres ont été traités."
+            )
+        self.stdout.write(self.style.SUCCESS(f"{plural(len(files), 'rapport')} traité{plural_suffix(len(files))}."))
 
 
 def _unreadable(error: OSError) -> str:

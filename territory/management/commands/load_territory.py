@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.text import plural, plural_suffix
 from territory.loader import TerritoryFileError, load_files
 from territory.models import Commune, Qpv
 
@@ -49,6 +50,6 @@ class Command(BaseCommand):
                 "Désactivées (des foyers y habitent, leur historique est gardé) : " + ", ".join(summary.deactivated)
             )
         if qpv_text is not None:
-            self.stdout.write(f"QPV : {summary.qpv} chargé(s).")
+            self.stdout.write(f"QPV : {summary.qpv} chargé{plural_suffix(summary.qpv)}.")
         active = Commune.objects.in_territory().count()
-        self.stdout.write(self.style.SUCCESS(f"Territoire prêt : {active} commune(s)."))
+        self.stdout.write(self.style.SUCCESS(f"Territoire prêt : {plural(active, 'commune')}."))

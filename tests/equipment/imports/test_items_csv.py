@@ -67,7 +67,7 @@ def refused(tmp_path, content: bytes) -> list[str]:
 def test_good_file_creates_items_with_one_import_log_row_and_one_history_row_each(tmp_path):
     out, _ = run(tmp_path, csv_bytes(*GOOD_ROWS))
 
-    assert "4 matériels créé(s)" in out
+    assert "4 matériels créés" in out
     assert Item.objects.count() == 4
     screen = Item.objects.get(asset_tag="ATIS-24-0001")
     assert (screen.category, screen.manufacturer, screen.model, screen.serial_number) == (
@@ -202,8 +202,8 @@ def test_reimporting_the_same_file_changes_nothing(tmp_path):
 
     out, _ = run(tmp_path, content)
 
-    assert "0 matériel créé(s)" in out
-    assert "8 matériels déjà enregistré(s) à l'identique" in out
+    assert "0 matériel créé," in out
+    assert "8 matériels déjà enregistrés à l'identique" in out
     assert snapshot_counts() == before
     assert sorted(Item.objects.values_list("asset_tag", flat=True)) == tags
 
@@ -213,7 +213,7 @@ def test_a_file_that_adds_rows_to_an_imported_one_creates_only_the_new_rows(tmp_
 
     out, _ = run(tmp_path, csv_bytes(*GOOD_ROWS))
 
-    assert "2 matériels créé(s), 2 matériels déjà enregistré(s)" in out
+    assert "2 matériels créés, 2 matériels déjà enregistrés" in out
     assert Item.objects.count() == 4
 
 
@@ -257,7 +257,7 @@ def test_untagged_rows_that_no_longer_match_recorded_items_are_refused_not_dupli
     errors = refused(tmp_path, content)
 
     assert len(errors) == 2
-    assert "2 ligne(s) sans étiquette ni numéro de série" in errors[0]
+    assert "2 lignes sans étiquette ni numéro de série" in errors[0]
     assert "indiquez l'étiquette (asset_tag)" in errors[0]
 
 

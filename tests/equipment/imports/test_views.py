@@ -103,7 +103,7 @@ def test_upload_preview_then_confirm_writes_the_items(technician_client, tmp_pat
     done = technician_client.post(CONFIRM_URL, {"confirm": "", "digest": confirm_digest(preview)}, follow=True)
 
     assert done.redirect_chain[-1][0] == reverse("equipment:list")
-    assert "3 matériel(s) créé(s)" in done.content.decode()
+    assert "3 matériels créés" in done.content.decode()
     assert Item.objects.count() == 3
     assert StatusChange.objects.filter(by=done.wsgi_request.user).count() == 3
     assert pending_files(tmp_path) == []

@@ -429,7 +429,7 @@ def test_command_imports_each_file_and_reports_in_french():
 
     assert "hp_probook_450.json : PH-000001 (Hewlett-Packard HP ProBook 450 G2, n° de série CND4286ZJ2) créé" in out
     assert "créé, 1 support ajouté, 1 effacement enregistré." in out
-    assert "2 rapport(s) traité(s)." in out
+    assert "2 rapports traités." in out
     assert err == ""
     assert Item.objects.count() == 2
 
@@ -449,7 +449,7 @@ def test_command_reports_bad_files_imports_the_others_and_exits_non_zero(tmp_pat
     broken.write_bytes(_bytes("snapshot01.json")[:500])
     missing = tmp_path / "absent.json"
 
-    with pytest.raises(CommandError, match=r"2 fichier\(s\) sur 3 refusé\(s\)"):
+    with pytest.raises(CommandError, match=r"2 fichiers sur 3 refusés"):
         _call(broken, SNAPSHOTS / "hp_probook_450.json", missing)
 
     assert f"{broken} : refusé — Le fichier JSON est tronqué" in _call.err
