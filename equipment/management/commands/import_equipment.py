@@ -59,7 +59,8 @@ class Command(BaseCommand):
         for label, _per_status, total in report.counts_to_create():
             self.stdout.write(f"  {label} : {total}")
         if report.erasure_exempt_count:
+            exempt = report.erasure_exempt_count
             self.stdout.write(
-                f"  dont {plural(report.erasure_exempt_count, 'ordinateur')} déjà passé(s) l'audit : dispensé(s) de "
+                f"  dont {plural(exempt, 'ordinateur')} ayant déjà passé l'audit : dispensé{plural_suffix(exempt)} de "
                 "preuve d'effacement (import historique)"
             )

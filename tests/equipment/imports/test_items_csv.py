@@ -134,7 +134,7 @@ def test_recycled_row_gets_import_reason_and_default_weee_category(tmp_path):
 def test_computers_imported_past_the_audit_are_exempt_and_logged_as_imported_until_audited_again(tmp_path):
     out, _err = run(tmp_path, csv_bytes(*GOOD_ROWS))
 
-    assert "dont 1 ordinateur déjà passé(s) l'audit : dispensé(s) de preuve d'effacement" in out
+    assert "dont 1 ordinateur ayant déjà passé l'audit : dispensé de preuve d'effacement" in out
     laptop = Item.objects.get(asset_tag="ATIS-24-0004")  # distributed in the spreadsheet, no drive recorded
     desktop = Item.objects.get(category="desktop")  # in audit: the rule applies
     assert (laptop.erasure_exempt, desktop.erasure_exempt) == (True, False)
