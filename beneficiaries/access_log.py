@@ -21,7 +21,16 @@ from beneficiaries.models import Household, HouseholdAccessLog
 from core.dates import add_months
 
 # Displays and exports: the data was read, nothing else was written with the row.
-READ_ACTIONS = frozenset({AccessAction.LIST, AccessAction.VIEW, AccessAction.EXPORT_JSON, AccessAction.EXPORT_PDF})
+READ_ACTIONS = frozenset(
+    {
+        AccessAction.LIST,
+        AccessAction.VIEW,
+        AccessAction.EXPORT_JSON,
+        AccessAction.EXPORT_PDF,
+        AccessAction.DUPLICATE_MATCH,
+        AccessAction.DUPLICATE_WITHHELD,
+    }
+)
 CHANGE_NOT_LOGGED = (
     "Le journal des accès n'a pas pu être écrit, alors rien n'a été enregistré : une modification d'un foyer "
     "n'existe qu'avec sa ligne de journal. Réessayez dans un instant ; si cela se reproduit, prévenez la coordination."

@@ -49,3 +49,7 @@ class AccessAction(models.TextChoices):
     EXPORT_JSON = "export_json", "Données exportées (JSON)"
     EXPORT_PDF = "export_pdf", "Données exportées (PDF)"
     ANONYMISE = "anonymise", "Foyer anonymisé (durée de conservation écoulée)"
+    # The duplicate warning of a registration or an edit told someone that this household exists (no criteria, no
+    # identity: its structure and registration date), or, past the day's limit, only that it exists elsewhere.
+    DUPLICATE_MATCH = "duplicate_match", "Doublon possible signalé"
+    DUPLICATE_WITHHELD = "duplicate_withheld", "Doublon possible signalé au-delà de la limite du jour"

@@ -154,6 +154,7 @@ class SimilarHousehold:
     """What may be shown about a possible duplicate, whichever structure holds it."""
 
     pk: int
+    structure_id: int
     structure_name: str
     registered_on: datetime.date
 
@@ -181,6 +182,7 @@ def household_similar(
     return [
         SimilarHousehold(
             pk=household.pk,
+            structure_id=household.structure_id,
             structure_name=household.structure.name,
             registered_on=timezone.localdate(household.created_at),
         )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from beneficiaries.access_log import access_log_record
+from beneficiaries.duplicates import duplicate_warning
 from beneficiaries.enums import AccessAction, HouseholdStatus
 from beneficiaries.filters import EXPIRING_WITHIN_DAYS, HouseholdFilter
 from beneficiaries.forms import CertificationForm, HouseholdCreateForm, HouseholdEditForm, PeriodOverrideForm
@@ -119,7 +120,7 @@ def household_create(request):
                 **form.certification_values(),
             )
         except DuplicateSuspected as exc:
-            similar = exc.similar
+            similar = duplicate_warning(user=request.user, similar=exc.similar)
             if "confirm_duplicate" in request.POST:
                 form.add_error("duplicate_reason", "Indiquez pourquoi vous inscrivez ce foyer malgré tout.")
         except ValidationError as exc:
@@ -190,7 +191,7 @@ def household_edit(request, pk):
                 **form.household_values(),
             )
         except DuplicateSuspected as exc:
-            similar = exc.similar
+            similar = duplicate_warning(user=request.user, similar=exc.similar)
             if "confirm_duplicate" in request.POST:
                 form.add_error("duplicate_reason", "Indiquez pourquoi vous gardez ces informations malgré tout.")
         except HouseholdChanged as exc:

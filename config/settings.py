@@ -295,6 +295,10 @@ FILIERE = {
     # (`purge_access_log`).
     "RETENTION_YEARS": _RETENTION_YEARS,
     "ACCESS_LOG_RETENTION_MONTHS": int(os.environ.get("FILIERE_ACCESS_LOG_RETENTION_MONTHS", "12")),
+    # Duplicate warnings (beneficiaries.duplicates): how many households of other structures one person may be told
+    # about per day (structure and registration date); past it, the warning says « another structure » only. Every
+    # match is written to the access log either way.
+    "DUPLICATE_MATCHES_PER_DAY": int(os.environ.get("FILIERE_DUPLICATE_MATCHES_PER_DAY", "10")),
     # Public donor form: address donors write to, public address of the site for links in e-mails (else the
     # request's), the request header holding the client address, and offers accepted per address per hour.
     "DONOR_CONTACT_EMAIL": os.environ.get("FILIERE_DONOR_CONTACT_EMAIL", DEFAULT_FROM_EMAIL),
