@@ -1,5 +1,29 @@
+from functools import cache
+
 from django.conf import settings
-from django.urls import reverse
+from django.urls import resolve, reverse
+
+from accounts.permissions import Capability, may
+
+# The menu, in order: label and URL name. A link shows when the page's own access check would let the user in.
+NAV = [
+    ("Matériel", "equipment:list"),
+    ("Dons", "donations:list"),
+    ("Foyers", "beneficiaries:list"),
+    ("Tableau de bord", "dashboard:index"),
+    ("Distributions", "distributions:list"),
+    ("Structures", "structures:list"),
+]
+
+
+@cache
+def _nav_pages() -> list[tuple[str, str, Capability]]:
+    """(label, url, capability of the page's view): read from the views, so the menu cannot drift from them."""
+    pages = []
+    for label, name in NAV:
+        url = reverse(name)
+        pages.append((label, url, resolve(url).func.access_capability))
+    return pages
 
 
 def _nav_entries(request):
@@ -7,18 +31,8 @@ def _nav_entries(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
-    entries = []
-    if user.is_coordination or user.is_technician:
-        entries += [("Matériel", reverse("equipment:list")), ("Dons", reverse("donations:list"))]
-    if user.is_coordination or user.is_prescriber:
-        entries.append(("Foyers", reverse("beneficiaries:list")))
-    if user.is_coordination or user.is_prescriber or user.is_technician:
-        entries.append(("Tableau de bord", reverse("dashboard:index")))
-    if user.is_coordination or user.is_prescriber or user.is_partner:
-        entries.append(("Distributions", reverse("distributions:list")))
-    if user.is_coordination:
-        entries.append(("Structures", reverse("structures:list")))
-    if user.is_staff:
+    entries = [(label, url) for label, url, capability in _nav_pages() if may(user, capability)]
+    if user.is_staff:  # the admin site's own gate (Django's is_staff); inside it, the table's model permissions
         entries.append(("Atelier (admin)", reverse("admin:index")))
     path = request.path
     return [{"label": label, "url": url, "active": path.startswith(url)} for label, url in entries]
@@ -34,6 +48,25 @@ def programme_facts() -> dict:
     }
 
 
+class UserAccess:
+    """`access.<capability>` in templates: whether the user may open the pages of that capability (a button to a
+    page shows only when the page would open)."""
+
+    def __init__(self, user):
+        self.user = user
+
+    def __getitem__(self, name: str) -> bool:
+        try:
+            capability = Capability(name)
+        except ValueError:
+            raise KeyError(name) from None
+        return self.user is not None and may(self.user, capability)
+
+
 def programme(request):
-    """Programme name and navigation for every page."""
-    return {"programme": programme_facts(), "nav_entries": _nav_entries(request)}
+    """Programme name, navigation and the user's access for every page."""
+    return {
+        "programme": programme_facts(),
+        "nav_entries": _nav_entries(request),
+        "access": UserAccess(getattr(request, "user", None)),
+    }

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
+from accounts.permissions import Capability, may
 from beneficiaries.access_log import access_log_record_change
 from beneficiaries.eligibility import certification_expiry, eligibility_validate, outside_territory_message
 from beneficiaries.enums import AccessAction, EligibilityCriterion
@@ -290,7 +291,7 @@ def period_override_grant(
 ) -> PeriodOverride:
     """Coordination allows one more pack within the programme period, with a written reason."""
     on = on or timezone.localdate()
-    if not by.is_coordination:
+    if not may(by, Capability.PERIOD_OVERRIDE):
         raise ValidationError("Seule la coordination peut accorder une dérogation.")
     household = Household.objects.select_for_update().get(pk=household.pk)
     allowed_on = household_next_pack_allowed_on(household)

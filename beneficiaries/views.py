@@ -1,14 +1,15 @@
 import datetime
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import access_required
+from accounts.permissions import Capability, may
 from beneficiaries.access_log import access_log_record
 from beneficiaries.duplicates import duplicate_warning
 from beneficiaries.enums import AccessAction, HouseholdStatus
@@ -40,26 +41,6 @@ from territory.selectors import commune_choices, commune_has_qpv
 PAGE_SIZE = 25
 
 
-def _allow(test):
-    """Pages closed to some roles: 403 for them (anonymous users are sent to the login page by the middleware)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not test(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-viewers_only = _allow(lambda user: user.is_coordination or user.is_prescriber)
-prescribers_only = _allow(lambda user: user.is_prescriber)
-coordination_only = _allow(lambda user: user.is_coordination)
-
-
 def _household_or_404(request, pk, **annotations):
     return household_visible_or_404(request.user, pk, **annotations)
 
@@ -88,7 +69,7 @@ def _qpv_commune(commune) -> str:
     return commune.name if commune is not None and commune.qpvs.exists() else ""
 
 
-@viewers_only
+@access_required(Capability.HOUSEHOLDS)
 def household_list(request):
     households = Household.objects.for_user(request.user)
     household_filter = HouseholdFilter(request.GET, queryset=households, user=request.user)
@@ -105,7 +86,7 @@ def household_list(request):
     return render(request, "beneficiaries/household_list.html", context)
 
 
-@prescribers_only
+@access_required(Capability.HOUSEHOLD_CERTIFY)
 def household_create(request):
     form = HouseholdCreateForm(request.POST or None)
     similar = []
@@ -145,7 +126,7 @@ def _renewal_first(household: Household, today) -> bool:
     )
 
 
-@viewers_only
+@access_required(Capability.HOUSEHOLDS)
 def household_detail(request, pk):
     household = _household_or_404(request, pk, commune_has_qpv=commune_has_qpv())
     certifications = list(household.certifications.select_related("author", "structure"))
@@ -162,7 +143,7 @@ def household_detail(request, pk):
         "next_pack_allowed_on": pack.next_pack_allowed_on,
         "active_override": pack.active_override,
         "duplicate_confirmations": household.duplicate_confirmations.select_related("confirmed_by"),
-        "override_form": PeriodOverrideForm() if request.user.is_coordination else None,
+        "override_form": PeriodOverrideForm() if may(request.user, Capability.PERIOD_OVERRIDE) else None,
         "sections": household_sections(request, household),
         "today": today,
         "anonymisation_due_on": None if household.is_anonymised else anonymisation_due_on(household),
@@ -172,7 +153,7 @@ def household_detail(request, pk):
     return render(request, "beneficiaries/household_detail.html", context)
 
 
-@viewers_only
+@access_required(Capability.HOUSEHOLDS)
 def household_edit(request, pk):
     household = _household_or_404(request, pk)
     if household.is_anonymised:
@@ -217,7 +198,7 @@ def household_edit(request, pk):
     return render(request, "beneficiaries/household_form.html", context)
 
 
-@prescribers_only
+@access_required(Capability.HOUSEHOLD_CERTIFY)
 def household_renew(request, pk):
     household = _household_or_404(request, pk)
     if household.is_anonymised:
@@ -248,7 +229,7 @@ def household_renew(request, pk):
 
 
 @require_POST
-@coordination_only
+@access_required(Capability.PERIOD_OVERRIDE)
 def household_override(request, pk):
     household = _household_or_404(request, pk)
     form = PeriodOverrideForm(request.POST)

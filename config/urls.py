@@ -1,6 +1,10 @@
-from django.contrib import admin
-from django.urls import include, path
+from importlib import import_module
 
+from django.contrib import admin
+from django.urls import URLPattern, include, path
+
+from accounts.decorators import access_required
+from accounts.permissions import Capability
 from home import views as home_views
 
 admin.site.site_header = "Filière — atelier"
@@ -11,10 +15,23 @@ admin.site.index_title = "Atelier de reconditionnement"
 admin.site.enable_nav_sidebar = False
 admin.site.empty_value_display = "—"
 
+
+
+def guarded(urlconf: str, capability: Capability):
+    """An app's URLconf with every view behind the one access check. For apps below accounts in the layers
+    (security: a user's own second factor), which cannot import the decorator themselves."""
+    module = import_module(urlconf)
+    patterns = [
+        URLPattern(pattern.pattern, access_required(capability)(pattern.callback), pattern.default_args, pattern.name)
+        for pattern in module.urlpatterns
+    ]
+    return patterns, module.app_name
+
+
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
-    path("accounts/", include("security.urls")),
+    path("accounts/", include(guarded("security.urls", Capability.ACCOUNT))),
     path("admin/", admin.site.urls),
     path("dons/", include("donations.urls")),
     path("distributions/", include("distributions.urls")),

@@ -30,7 +30,7 @@ class ItemStatus(models.TextChoices):
     RECYCLED = "recycled", "Recyclé (DEEE)"
 
 
-# The one map of allowed status moves (DESIGN.md, "The pipeline").
+# The one map of allowed status moves (docs/developing.md, « Le parcours du matériel »).
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     ItemStatus.RECEIVED: frozenset({ItemStatus.IN_AUDIT, ItemStatus.RECYCLED}),
     ItemStatus.IN_AUDIT: frozenset({ItemStatus.REFURBISHED, ItemStatus.RECYCLED}),

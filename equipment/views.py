@@ -1,13 +1,13 @@
 import html
 from functools import cached_property
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from accounts.decorators import staff_required
+from accounts.decorators import access_required
+from accounts.permissions import Capability
 from core.pagination import LargeTablePaginator
 from equipment.filters import ItemFilter
 from equipment.labels.qr import item_qr_svg
@@ -33,7 +33,7 @@ class ItemListPaginator(LargeTablePaginator):
             self.object_list = rows
 
 
-@staff_required
+@access_required(Capability.EQUIPMENT)
 def item_list(request):
     item_filter = ItemFilter(request.GET, queryset=Item.objects.all())
     items = item_filter.qs
@@ -76,7 +76,7 @@ def _item_rows_html(rows: list[dict]) -> str:
 
 
 @require_POST
-@staff_required
+@access_required(Capability.EQUIPMENT)
 def item_export_background(request):
     """The list's CSV export (same filters, same file as /materiel/export.csv) prepared by a task worker: for big
     exports, the person follows it on the job's page, may leave, and downloads it when ready."""
@@ -90,15 +90,14 @@ def item_export_background(request):
     return redirect(job)
 
 
-@staff_required
+@access_required(Capability.EQUIPMENT)
 def item_detail(request, asset_tag):
     item = get_object_or_404(Item.objects.select_related("donation__donor", "weee_shipment"), asset_tag=asset_tag)
     return render(request, "equipment/item_detail.html", {"item": item})
 
 
+@access_required(Capability.EQUIPMENT)
 def item_label(request, asset_tag):
     """One printable label: QR code of the item page, the tag in clear, category and short model."""
-    if not (request.user.is_coordination or request.user.is_technician):
-        raise PermissionDenied
     item = get_object_or_404(Item, asset_tag=asset_tag)
     return render(request, "equipment/item_label.html", {"item": item, "qr": item_qr_svg(item.asset_tag, request)})

@@ -3,6 +3,8 @@
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from accounts.decorators import access_required
+from accounts.permissions import Capability
 from jobs.models import Job, JobStatus
 
 REFRESH_SECONDS = 2
@@ -13,17 +15,20 @@ def _own_job(request, pk) -> Job:
     return get_object_or_404(Job.objects.filter(created_by=request.user), pk=pk)
 
 
+@access_required(Capability.ACCOUNT)
 def job_list(request):
     jobs = Job.objects.filter(created_by=request.user)[:50]
     return render(request, "jobs/job_list.html", {"jobs": jobs})
 
 
+@access_required(Capability.ACCOUNT)
 def job_detail(request, pk):
     job = _own_job(request, pk)
     refresh = None if job.is_finished else REFRESH_SECONDS
     return render(request, "jobs/job_detail.html", {"job": job, "refresh": refresh})
 
 
+@access_required(Capability.ACCOUNT)
 def job_download(request, pk):
     job = _own_job(request, pk)
     if job.status != JobStatus.DONE or not job.result_file:

@@ -6,6 +6,7 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Droit d'accès"
 
     def ready(self):
+        from accounts.permissions import Capability, may
         from beneficiaries import hooks
 
         hooks.household_section_register(
@@ -13,7 +14,7 @@ class PrivacyConfig(AppConfig):
                 slot="personal_data",
                 template_name="privacy/_household_export.html",
                 context=lambda request, household: (
-                    {"household_id": household.pk} if request.user.is_coordination else None
+                    {"household_id": household.pk} if may(request.user, Capability.HOUSEHOLD_DATA_EXPORT) else None
                 ),
             )
         )

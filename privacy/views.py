@@ -3,7 +3,8 @@ logged (and appears in the export itself)."""
 
 from django.http import HttpResponse
 
-from accounts.decorators import coordination_required
+from accounts.decorators import access_required
+from accounts.permissions import Capability
 from beneficiaries.access_log import access_log_record
 from beneficiaries.enums import AccessAction
 from beneficiaries.selectors import household_visible_or_404
@@ -15,7 +16,7 @@ def _filename(household, extension: str) -> str:
     return f"donnees-foyer-{household.pk}.{extension}"
 
 
-@coordination_required
+@access_required(Capability.HOUSEHOLD_DATA_EXPORT)
 def household_export_json(request, pk):
     household = household_visible_or_404(request.user, pk)
     access_log_record(user=request.user, action=AccessAction.EXPORT_JSON, household=household)
@@ -25,7 +26,7 @@ def household_export_json(request, pk):
     return response
 
 
-@coordination_required
+@access_required(Capability.HOUSEHOLD_DATA_EXPORT)
 def household_export_pdf(request, pk):
     household = household_visible_or_404(request.user, pk)
     access_log_record(user=request.user, action=AccessAction.EXPORT_PDF, household=household)

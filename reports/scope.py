@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from accounts.models import Organisation
+from accounts.permissions import Capability, may, refusal
 
 FIRST_YEAR = 2000
 
@@ -48,7 +49,10 @@ def requested_year(value: str | None) -> int:
 
 def dashboard_scope(user, params) -> Scope:
     """Coordination sees everything and may pick a structure; a prescriber sees the households of their own
-    structure; a technician equipment figures only; anyone else nothing (403)."""
+    structure; a technician equipment figures only; anyone else nothing (403). Who sees the households' figures
+    is the table's DASHBOARD_HOUSEHOLDS; which structure's, the scope decided here."""
+    if not may(user, Capability.DASHBOARD):
+        raise PermissionDenied(refusal(Capability.DASHBOARD))
     year = requested_year(params.get("annee"))
     if user.is_coordination:
         structure = None
@@ -62,8 +66,6 @@ def dashboard_scope(user, params) -> Scope:
             can_pick_structure=True,
             structure_not_found=bool(picked) and structure is None,
         )
-    if user.is_prescriber and user.organisation_id:
+    if may(user, Capability.DASHBOARD_HOUSEHOLDS) and user.organisation_id:
         return Scope(year=year, people=True, structure=user.organisation)
-    if user.is_technician:
-        return Scope(year=year, people=False)
-    raise PermissionDenied("Le tableau de bord est réservé à la coordination, aux prescripteurs et aux techniciens.")
+    return Scope(year=year, people=False)

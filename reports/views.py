@@ -7,7 +7,9 @@ from django.shortcuts import render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 
+from accounts.decorators import access_required
 from accounts.models import Organisation
+from accounts.permissions import Capability, may, refusal
 from equipment.enums import ItemCategory
 from equipment.weee.documents import csv_lines
 from reports import html
@@ -136,6 +138,7 @@ def _equipment_text(equipment: EquipmentFigures, impact: Impact) -> dict:
     }
 
 
+@access_required(Capability.DASHBOARD)
 def dashboard(request):
     scope = dashboard_scope(request.user, request.GET)
     if scope.structure_not_found:
@@ -173,14 +176,15 @@ def dashboard(request):
     return render(request, "dashboard/index.html", context)
 
 
+@access_required(Capability.DASHBOARD)
 def figure_csv(request, figure: str):
     """One figure of the dashboard as CSV (semicolons, UTF-8 with BOM: opens as is in a French spreadsheet)."""
     spec = FIGURES.get(figure)
     if spec is None:
         raise Http404("Ce tableau n'existe pas.")
     scope = dashboard_scope(request.user, request.GET)
-    if spec.people and not scope.people:
-        raise PermissionDenied("Les chiffres sur les foyers ne sont pas accessibles aux techniciens.")
+    if spec.people and not may(request.user, Capability.DASHBOARD_HOUSEHOLDS):
+        raise PermissionDenied(refusal(Capability.DASHBOARD_HOUSEHOLDS))
     response = HttpResponse("".join(csv_lines(spec.rows(scope))), content_type="text/csv; charset=utf-8")
     suffix = f"-{scope.structure.pk}" if scope.structure and scope.can_pick_structure else ""
     response["Content-Disposition"] = f'attachment; filename="{spec.slug}-{scope.year}{suffix}.csv"'

@@ -1,46 +1,31 @@
 """Coordination's pages to manage organisations (structures, partners, refurbisher) and their members."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
+from accounts.decorators import access_required
 from accounts.filters import OrganisationFilter
 from accounts.forms import MemberForm, OrganisationForm
 from accounts.models import Organisation, User
+from accounts.permissions import Capability
 from core.forms import add_service_errors
 from core.text import plural
 from security import lockout, two_factor
 
 
-def coordination_required(view):
-    """Anonymous visitors go to the login page; other roles get a 403."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.is_coordination:
-            raise PermissionDenied("Réservé à la coordination du programme.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-@coordination_required
+@access_required(Capability.ORGANISATIONS)
 def organisation_list(request):
     organisation_filter = OrganisationFilter(request.GET, queryset=selectors.organisation_list())
     page = Paginator(organisation_filter.qs, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/organisation_list.html", {"filter": organisation_filter, "page": page})
 
 
-@coordination_required
+@access_required(Capability.ORGANISATIONS)
 def organisation_detail(request, pk):
     organisation = get_object_or_404(selectors.organisation_list(), pk=pk)
     members = list(selectors.organisation_members(organisation))
@@ -53,7 +38,7 @@ def organisation_detail(request, pk):
     return render(request, "accounts/organisation_detail.html", context)
 
 
-@coordination_required
+@access_required(Capability.ORGANISATIONS)
 @require_http_methods(["GET", "POST"])
 def organisation_create(request):
     form = OrganisationForm(request.POST or None)
@@ -68,7 +53,7 @@ def organisation_create(request):
     return render(request, "accounts/organisation_form.html", {"form": form, "organisation": None})
 
 
-@coordination_required
+@access_required(Capability.ORGANISATIONS)
 @require_http_methods(["GET", "POST"])
 def organisation_update(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
@@ -119,7 +104,7 @@ def _confirm(request, *, title, question, consequences, button, button_class, ca
     return render(request, "accounts/confirm.html", context)
 
 
-@coordination_required
+@access_required(Capability.ORGANISATIONS)
 @require_http_methods(["GET", "POST"])
 def organisation_deactivate(request, pk):
     organisation = get_object_or_404(selectors.organisation_list(), pk=pk)
@@ -147,7 +132,7 @@ def organisation_deactivate(request, pk):
     )
 
 
-@coordination_required
+@access_required(Capability.ORGANISATIONS)
 @require_http_methods(["GET", "POST"])
 def organisation_reactivate(request, pk):
     organisation = get_object_or_404(selectors.organisation_list(), pk=pk)
@@ -170,7 +155,7 @@ def organisation_reactivate(request, pk):
     )
 
 
-@coordination_required
+@access_required(Capability.ORGANISATIONS)
 @require_http_methods(["GET", "POST"])
 def member_create(request, pk):
     organisation = get_object_or_404(Organisation, pk=pk)
@@ -196,7 +181,7 @@ def _member_or_404(organisation_pk, member_pk):
     return get_object_or_404(User.objects.select_related("organisation"), pk=member_pk, organisation=organisation)
 
 
-@coordination_required
+@access_required(Capability.ORGANISATIONS)
 @require_http_methods(["GET", "POST"])
 def member_deactivate(request, pk, member_pk):
     member = _member_or_404(pk, member_pk)
@@ -221,7 +206,7 @@ def member_deactivate(request, pk, member_pk):
     )
 
 
-@coordination_required
+@access_required(Capability.ORGANISATIONS)
 @require_http_methods(["GET", "POST"])
 def member_reactivate(request, pk, member_pk):
     member = _member_or_404(pk, member_pk)
@@ -248,7 +233,7 @@ def member_reactivate(request, pk, member_pk):
     )
 
 
-@coordination_required
+@access_required(Capability.ORGANISATIONS)
 @require_http_methods(["GET", "POST"])
 def member_unlock(request, pk, member_pk):
     """Unblock an account locked after too many failed logins (security.lockout)."""
@@ -276,7 +261,7 @@ def member_unlock(request, pk, member_pk):
     )
 
 
-@coordination_required
+@access_required(Capability.ORGANISATIONS)
 @require_http_methods(["GET", "POST"])
 def member_two_factor_reset(request, pk, member_pk):
     """Remove someone's authenticator app and backup codes (lost phone): they enrol again at their next login."""

@@ -5,11 +5,13 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import access_required
+from accounts.permissions import Capability
 from core.pdf import pdf_response
 from distributions.events.documents import checkin_list_pdf, handover_sheets_pdf, invitation_letters_pdf
 from distributions.events.enums import PENDING_STATUSES, SEAT_STATUSES, InvitationStatus
 from distributions.events.selectors import event_invitations, sheet_invitations
-from distributions.events.views import coordination_only, coordination_or_prescriber, event_or_404
+from distributions.events.views import event_or_404
 from jobs.tasks import job_enqueue
 
 
@@ -17,7 +19,7 @@ def _filename(event, kind: str, suffix: str = "") -> str:
     return f"{kind}-{event.date:%Y-%m-%d}-{event.pk}{suffix}.pdf"
 
 
-@coordination_only
+@access_required(Capability.EVENT_MANAGE)
 def handover_sheets(request, pk):
     event = event_or_404(request, pk)
     invitations = sheet_invitations(event, request.user)
@@ -25,7 +27,7 @@ def handover_sheets(request, pk):
 
 
 @require_POST
-@coordination_only
+@access_required(Capability.EVENT_MANAGE)
 def handover_sheets_background(request, pk):
     """The same PDF prepared by a task worker: a large event never holds a web worker; the coordinator follows it on
     the job's page, may leave it, and downloads the file when ready."""
@@ -39,7 +41,7 @@ def handover_sheets_background(request, pk):
     return redirect(job)
 
 
-@coordination_only
+@access_required(Capability.EVENT_MANAGE)
 def handover_sheet(request, pk, invitation_id):
     event = event_or_404(request, pk)
     invitations = sheet_invitations(event, request.user, invitation_id=invitation_id)
@@ -50,14 +52,14 @@ def handover_sheet(request, pk, invitation_id):
     )
 
 
-@coordination_only
+@access_required(Capability.EVENT_MANAGE)
 def checkin_list(request, pk):
     event = event_or_404(request, pk)
     invitations = list(event_invitations(event, request.user).filter(status__in=SEAT_STATUSES))
     return pdf_response(checkin_list_pdf(event, invitations), _filename(event, "emargement"))
 
 
-@coordination_or_prescriber
+@access_required(Capability.INVITATION_ANSWER)
 def invitation_letters(request, pk):
     """Every letter of the event this user may print (a prescriber: their structure's households)."""
     event = event_or_404(request, pk)
@@ -65,7 +67,7 @@ def invitation_letters(request, pk):
     return pdf_response(invitation_letters_pdf(event, invitations), _filename(event, "convocations"))
 
 
-@coordination_or_prescriber
+@access_required(Capability.INVITATION_ANSWER)
 def invitation_letter(request, pk, invitation_id):
     event = event_or_404(request, pk)
     invitations = list(

@@ -9,6 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts.permissions import Capability, may
 from beneficiaries.enums import HouseholdStatus
 from beneficiaries.models import Certification, Household
 from beneficiaries.selectors import active_override_exists
@@ -208,7 +209,7 @@ def household_invite_section(request, household: Household) -> dict | None:
     """The household page's « Inviter à … » buttons (registered in beneficiaries.hooks): for coordination, once the
     household is eligible and waiting, the next open events with a free place that its certification still
     covers (one query). None for everyone else: the section is left out."""
-    if not request.user.is_coordination or household.status != HouseholdStatus.ELIGIBLE:
+    if not may(request.user, Capability.EVENT_MANAGE) or household.status != HouseholdStatus.ELIGIBLE:
         return None
     events = list(
         Event.objects.filter(

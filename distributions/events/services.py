@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.permissions import Capability, may
 from beneficiaries.models import Household
 from beneficiaries.services import household_mark_equipped, households_record_contact
 from distributions.events.enums import (
@@ -67,7 +68,7 @@ def _check_planned(event: Event) -> None:
 
 
 def _check_coordination(by: User) -> None:
-    if not by.is_coordination:
+    if not may(by, Capability.EVENT_MANAGE):
         raise ValidationError("Seule la coordination peut faire cela.")
 
 

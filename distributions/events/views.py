@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.decorators import coordination_required, role_required
-from accounts.enums import Role
+from accounts.decorators import access_required
+from accounts.permissions import Capability
 from beneficiaries.models import Household
 from core.forms import add_service_errors
 from distributions.events.enums import CHECK_IN_STATUSES, OPEN_EVENT_STATUSES, PENDING_STATUSES, InvitationStatus
@@ -50,12 +50,6 @@ WAITING_LIST_PAGE = 50
 EVENT_LIST_PAGE = 50
 
 
-viewers = role_required(Role.COORDINATION, Role.PRESCRIBER, Role.PARTNER)
-coordination_only = coordination_required
-coordination_or_prescriber = role_required(Role.COORDINATION, Role.PRESCRIBER)
-coordination_or_partner = role_required(Role.COORDINATION, Role.PARTNER)
-
-
 def event_or_404(request, pk) -> Event:
     return get_object_or_404(Event.objects.for_user(request.user).select_related("partner"), pk=pk)
 
@@ -77,7 +71,7 @@ def _back_to(name: str, event_pk: int, invitation_pk: int | None = None) -> str:
 # --- Lists and detail ------------------------------------------------------------------------------------------
 
 
-@viewers
+@access_required(Capability.EVENTS)
 def event_list(request):
     user = request.user
     if user.is_prescriber:
@@ -91,7 +85,7 @@ def event_list(request):
     return render(request, "distributions/event_list.html", {"page": page, "events": page.object_list})
 
 
-@viewers
+@access_required(Capability.EVENTS)
 def event_detail(request, pk):
     event = event_or_404(request, pk)
     invitations = list(event_invitations(event, request.user))
@@ -114,7 +108,7 @@ def event_detail(request, pk):
 # --- Coordination: prepare -------------------------------------------------------------------------------------
 
 
-@coordination_only
+@access_required(Capability.EVENT_MANAGE)
 @require_http_methods(["GET", "POST"])
 def event_create_view(request):
     form = EventForm(request.POST or None)
@@ -129,7 +123,7 @@ def event_create_view(request):
     return render(request, "distributions/event_form.html", {"form": form, "event": None})
 
 
-@coordination_only
+@access_required(Capability.EVENT_MANAGE)
 @require_http_methods(["GET", "POST"])
 def event_edit(request, pk):
     event = event_or_404(request, pk)
@@ -185,7 +179,7 @@ EVENT_ACTIONS = {
 }
 
 
-@coordination_only
+@access_required(Capability.EVENT_MANAGE)
 @require_http_methods(["GET", "POST"])
 def event_action(request, pk, action):
     event = event_or_404(request, pk)
@@ -209,7 +203,7 @@ def event_action(request, pk, action):
     return render(request, "accounts/confirm.html", context)
 
 
-@coordination_only
+@access_required(Capability.EVENT_MANAGE)
 @require_http_methods(["GET", "POST"])
 def event_invite(request, pk):
     event = event_or_404(request, pk)
@@ -242,7 +236,7 @@ def event_invite(request, pk):
     return render(request, "distributions/event_invite.html", context)
 
 
-@coordination_only
+@access_required(Capability.EVENT_MANAGE)
 def event_allocate(request, pk):
     event = event_or_404(request, pk)
     invitations = [
@@ -259,7 +253,7 @@ def event_allocate(request, pk):
     return render(request, "distributions/event_allocate.html", context)
 
 
-@coordination_only
+@access_required(Capability.EVENT_MANAGE)
 @require_POST
 def event_allocate_auto(request, pk):
     event = event_or_404(request, pk)
@@ -279,7 +273,7 @@ def event_allocate_auto(request, pk):
     return redirect("distributions:allocate", pk=event.pk)
 
 
-@coordination_only
+@access_required(Capability.EVENT_MANAGE)
 @require_POST
 def invitation_allocate(request, pk, invitation_id):
     invitation = _invitation_or_404(request, pk, invitation_id)
@@ -296,7 +290,7 @@ def invitation_allocate(request, pk, invitation_id):
     return redirect(_back_to("distributions:allocate", pk, invitation.pk))
 
 
-@coordination_only
+@access_required(Capability.EVENT_MANAGE)
 @require_POST
 def invitation_release(request, pk, invitation_id):
     invitation = _invitation_or_404(request, pk, invitation_id)
@@ -309,7 +303,7 @@ def invitation_release(request, pk, invitation_id):
     return redirect(_back_to("distributions:allocate", pk, invitation.pk))
 
 
-@coordination_only
+@access_required(Capability.EVENT_MANAGE)
 @require_POST
 def invitation_withdraw_view(request, pk, invitation_id):
     invitation = _invitation_or_404(request, pk, invitation_id)
@@ -322,7 +316,7 @@ def invitation_withdraw_view(request, pk, invitation_id):
     return redirect(_back_to("distributions:detail", pk, invitation.pk))
 
 
-@coordination_or_prescriber
+@access_required(Capability.INVITATION_ANSWER)
 @require_POST
 def invitation_answer(request, pk, invitation_id):
     invitation = _invitation_or_404(request, pk, invitation_id)
@@ -343,7 +337,7 @@ def invitation_answer(request, pk, invitation_id):
 # --- Coordination: on the day ------------------------------------------------------------------------------
 
 
-@coordination_only
+@access_required(Capability.EVENT_MANAGE)
 def event_day(request, pk):
     event = event_or_404(request, pk)
     query = request.GET.get("q", "").strip()
@@ -368,7 +362,7 @@ def event_day(request, pk):
     return render(request, "distributions/event_day.html", context)
 
 
-@coordination_only
+@access_required(Capability.EVENT_MANAGE)
 @require_POST
 def invitation_check_in_view(request, pk, invitation_id):
     invitation = _invitation_or_404(request, pk, invitation_id)
@@ -396,7 +390,7 @@ def invitation_check_in_view(request, pk, invitation_id):
     return redirect(_back_to("distributions:day", pk, invitation.pk))
 
 
-@coordination_only
+@access_required(Capability.EVENT_MANAGE)
 @require_http_methods(["GET", "POST"])
 def invitation_handover(request, pk, invitation_id):
     queryset = event_invitations(event_or_404(request, pk), request.user, with_items=True)
@@ -424,7 +418,7 @@ def invitation_handover(request, pk, invitation_id):
     return render(request, "distributions/invitation_handover.html", context)
 
 
-@coordination_only
+@access_required(Capability.EVENT_MANAGE)
 @require_POST
 def invitation_sheet_signed(request, pk, invitation_id):
     invitation = _invitation_or_404(request, pk, invitation_id)
@@ -440,7 +434,7 @@ def invitation_sheet_signed(request, pk, invitation_id):
 # --- Partner ---------------------------------------------------------------------------------------------------
 
 
-@coordination_or_partner
+@access_required(Capability.ONBOARDING)
 @require_POST
 def invitation_onboarding(request, pk, invitation_id):
     invitation = _invitation_or_404(request, pk, invitation_id)

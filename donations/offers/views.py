@@ -1,7 +1,5 @@
 """Pages of donation offers: the public form and tracking page (no account), the staff queue."""
 
-from functools import wraps
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -13,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.decorators import access_required
+from accounts.permissions import Capability, may, refusal
 from core.forms import add_service_errors
 from core.ratelimit import client_address
 from donations.enums import OFFER_TRANSITIONS, OfferStatus
@@ -147,17 +147,7 @@ def offer_tracking_certificate(request, token):
 # --- Staff pages (coordination and technicians) ---
 
 
-def _staff_only(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not (request.user.is_coordination or request.user.is_technician):
-            raise PermissionDenied("Réservé à la coordination et aux techniciens.")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@_staff_only
+@access_required(Capability.DONATIONS)
 def offer_list(request):
     keys = [key for key, _, _ in QUEUE_TABS]
     current = request.GET.get("statut") if request.GET.get("statut") in keys else keys[0]
@@ -185,8 +175,8 @@ ACTIONS = {
 def _run_action(request, offer, action, forms):
     """Apply one staff action; return the error to show, or None when done."""
     user = request.user
-    if action in {"revoke_link", "reissue_link"} and not user.is_coordination:
-        raise PermissionDenied("Seule la coordination gère les liens de suivi.")
+    if action in {"revoke_link", "reissue_link"} and not may(user, Capability.OFFER_LINKS):
+        raise PermissionDenied(refusal(Capability.OFFER_LINKS))
     form = forms.get(action)
     if form is not None and not form.is_valid():
         return form
@@ -229,7 +219,7 @@ def _run_action(request, offer, action, forms):
     return None
 
 
-@_staff_only
+@access_required(Capability.DONATIONS)
 @require_http_methods(["GET", "POST"])
 def offer_detail(request, pk):
     offer = get_object_or_404(offer_for_staff(pk))

@@ -8,11 +8,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.decorators import staff_required
+from accounts.decorators import access_required
+from accounts.permissions import Capability
 from equipment.exports.csv import export_blocks, export_filter
 
 
-@staff_required
+@access_required(Capability.EQUIPMENT)
 def item_export(request):
     item_filter = export_filter(request.GET)
     if not item_filter.is_valid():

@@ -1,13 +1,12 @@
 """Upload page for the equipment CSV import: upload -> check -> preview -> confirm (writes) or cancel."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.decorators import access_required
+from accounts.permissions import Capability
 from core.text import plural, plural_suffix
 from equipment.enums import ItemCategory, ItemStatus
 from equipment.imports.csv_rows import HEADER, lower_first
@@ -23,18 +22,6 @@ EXAMPLE_ROWS = [
 ]
 
 
-def staff_only(view):
-    """Coordination and technicians only; anyone else signed in gets 403 (anonymous users go to the login page)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not (request.user.is_coordination or request.user.is_technician):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _upload_page(request, form, report=None):
     context = {
         "form": form,
@@ -48,7 +35,7 @@ def _upload_page(request, form, report=None):
     return render(request, "equipment/import_upload.html", context)
 
 
-@staff_only
+@access_required(Capability.EQUIPMENT)
 @require_http_methods(["GET", "POST"])
 def item_import(request):
     form = ItemImportForm(request.POST or None, request.FILES or None)
@@ -62,7 +49,7 @@ def item_import(request):
     return _upload_page(request, form)
 
 
-@staff_only
+@access_required(Capability.EQUIPMENT)
 @require_http_methods(["GET", "POST"])
 def item_import_confirm(request):
     pending = pending_load(request.session)
@@ -106,7 +93,7 @@ def item_import_confirm(request):
     return render(request, "equipment/import_preview.html", context)
 
 
-@staff_only
+@access_required(Capability.EQUIPMENT)
 def item_import_example(request):
     """A small valid file to start from."""
     content = "\n".join([",".join(HEADER), *EXAMPLE_ROWS]) + "\n"

@@ -1,8 +1,9 @@
 from django.contrib import admin, messages
-from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
+from accounts.decorators import access_required
+from accounts.permissions import Capability
 from core.pdf import pdf_response
 from equipment.labels.forms import SOURCE_DONATION, SOURCE_SELECTION, LabelSheetForm
 from equipment.labels.sheets import LAYOUTS, MAX_LABELS, label_sheet_pdf, labels_for_items, labels_for_tags
@@ -35,7 +36,7 @@ def _initial(request) -> dict:
     return initial
 
 
-@permission_required("equipment.view_item", raise_exception=True)
+@access_required(Capability.EQUIPMENT)
 def label_sheet(request):
     """Choose what to label and on which sheet; the answer is the PDF to print."""
     if request.method != "POST":

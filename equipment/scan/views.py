@@ -1,6 +1,7 @@
-from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
 
+from accounts.decorators import access_required
+from accounts.permissions import Capability
 from equipment.enums import ItemStatus
 from equipment.forms import DriveFatesForm
 from equipment.scan.batch import (
@@ -52,7 +53,7 @@ def _scan(request, batch: ScanBatch):
     return None
 
 
-@permission_required("equipment.change_item", raise_exception=True)
+@access_required(Capability.EQUIPMENT)
 def scan(request):
     """Scan tags one after the other: open each item, or gather a batch and change the status of all of it."""
     batch = ScanBatch(request.session)

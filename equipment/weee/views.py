@@ -1,14 +1,15 @@
-from django.contrib.auth.decorators import permission_required
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 
+from accounts.decorators import access_required
+from accounts.permissions import Capability
 from core.pdf import pdf_response
 from equipment.models import WeeeShipment
 from equipment.weee.documents import csv_lines, register_rows, shipment_slip, shipment_slip_pdf
 
 
-@permission_required("equipment.view_weeeshipment", raise_exception=True)
+@access_required(Capability.EQUIPMENT)
 def register_csv(request):
     """The WEEE register as CSV, streamed; `?annee=2025` keeps the items recycled that year."""
     year = request.GET.get("annee", "")
@@ -19,7 +20,7 @@ def register_csv(request):
     return response
 
 
-@permission_required("equipment.view_weeeshipment", raise_exception=True)
+@access_required(Capability.EQUIPMENT)
 def shipment_slip_view(request, pk):
     shipment = get_object_or_404(WeeeShipment, pk=pk)
     pdf = shipment_slip_pdf(shipment_slip(shipment))

@@ -67,6 +67,7 @@ EDIT = {
     "address": "9 rue Zola",
     "commune": "Raismes",
     "size": "2",
+    "version": "1",  # the page's hidden version: a fresh household's
 }
 RENEW = {"criteria": ["aah"], "proof_seen": "on", "data_notice_given": "on"}
 OVERRIDE = {"reason": "Matériel volé, plainte déposée"}
