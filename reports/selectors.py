@@ -1,7 +1,7 @@
 """The programme's figures for one year, as the dashboard, its CSV files and the public page show them.
 
 Equipment figures follow the bilan: items received that year, by current status, all from one GROUP BY. People
-figures count households equipped that year (definition in reports.stats, counted in one query by reports.equipped)
+figures count households equipped that year (definition and its one query in reports.equipped)
 and always pass through reports.disclosure.
 """
 
