@@ -42,7 +42,7 @@ quality: $(STAMP)
 	$(PY) scripts/audit-dependencies
 
 # Benchmarks on PostgreSQL (DATABASE_URL, default: a dedicated filiere_bench database, dropped and re-created):
-# generated volume, every case of issue 8 against its floor; table printed, JSON in bench/results/latest.json.
+# generated volume, every case of docs/guides/performance.md against its floor; table printed, JSON in bench/results/latest.json.
 # BENCH_MILLION=0 skips the 1,000,000-item count case (about a minute). Not part of `make test`.
 bench: $(STAMP)
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/filiere_bench} $(PY) bench/run.py

@@ -372,23 +372,62 @@ def _page_vs_bare(context, case: str, role: str, url: str, params: dict, *, targ
     )
 
 
-def filtered_lists(context) -> list[dict]:
-    """Household and item list pages, filtered, one page of rows: p50 and ratio to the same SQL run bare."""
+# The list pages whose targets count (docs/guides/performance.md): (case, role, URL name, filters).
+LIST_PAGES = [
+    (
+        "liste matériel filtrée (50 lignes)",
+        "technician",
+        "equipment:list",
+        {"status": "refurbished", "category": "screen"},
+    ),
+    ("liste matériel, recherche par modèle", "technician", "equipment:list", {"q": "ProDesk"}),
+    ("liste foyers d'une structure (prescripteur)", "prescriber", "beneficiaries:list", {}),
+    ("liste foyers filtrée par commune (coordination)", "coordination", "beneficiaries:list", {"commune": None}),
+    ("liste foyers filtrée par statut (coordination)", "coordination", "beneficiaries:list", {"status": "eligible"}),
+]
+LIST_TARGET_MS = 30
+
+
+def list_pages(context) -> list[dict]:
+    """Household and item list pages at 100,000 items / 50,000 households: p50 in the process (target ≤ 30 ms).
+
+    The floor beside it is the signed-in bare view through the same middleware, with the same client (session,
+    account and second factor read: the work every signed-in page must do); the ratio to it is for information, as
+    is the page's SQL replayed bare (in the detail)."""
     from territory.models import Commune
 
     commune = Commune.objects.order_by("pk").values_list("pk", flat=True)[3]
-    cases = [
-        ("liste matériel filtrée (50 lignes)", "technician", {"status": "refurbished", "category": "screen"}),
-        ("liste matériel, recherche par modèle", "technician", {"q": "ProDesk"}),
-        ("liste foyers d'une structure (prescripteur)", "prescriber", {}),
-        ("liste foyers filtrée par commune (coordination)", "coordination", {"commune": commune}),
-        ("liste foyers filtrée par statut (coordination)", "coordination", {"status": "eligible"}),
-    ]
+    bare_url = reverse("bench_bare")
+    floors: dict[str, list[float]] = {}
     results = []
-    for name, role, params in cases:
-        url = reverse("equipment:list") if "matériel" in name else reverse("beneficiaries:list")
+    for name, role, url_name, params in LIST_PAGES:
+        params = {key: commune if value is None else value for key, value in params.items()}
+        url = reverse(url_name)
         try:
-            results.append(_page_vs_bare(context, name, role, url, params, target_ms=25, max_ratio=3))
+            get(context, role, url, **params)
+            with CaptureQueriesContext(connection) as captured:
+                get(context, role, url, **params)
+            queries = [query["sql"] for query in captured.captured_queries]
+            page = samples(lambda role=role, url=url, params=params: get(context, role, url, **params), 30, warmup=3)
+            if role not in floors:
+                floors[role] = samples(lambda role=role: get(context, role, bare_url), 200, warmup=20)
+            sql = replay(queries, 30)
+            floor = p50(floors[role])
+            results.append(
+                row(
+                    name,
+                    page,
+                    floor=floor,
+                    ratio=p50(page) / floor,
+                    target=f"p50 ≤ {LIST_TARGET_MS} ms",
+                    passed=p50(page) <= LIST_TARGET_MS,
+                    detail=(
+                        f"plancher : vue nue connectée ({role}) ; {len(queries)} requêtes, "
+                        f"SQL rejoué nu {p50(sql):.1f} ms"
+                    ),
+                    sql_ms=round(p50(sql), 2),
+                )
+            )
         except Exception as exc:
             results.append(failed(name, exc))
     return results
@@ -619,7 +658,9 @@ def snapshots(context) -> list[dict]:
 
 
 def middleware(context) -> list[dict]:
-    """Full middleware stack vs a bare view (the same view, no middleware), in the process and over HTTP."""
+    """Full middleware stack vs a bare view (the same view, no middleware), in the process and over HTTP: for
+    information only (session, account and second factor are necessary work; the list pages' floor is the signed-in
+    bare view through this same stack)."""
     url = reverse("bench_bare")
     anonymous = Client()
     full = samples(lambda: anonymous.get(url), 1000, warmup=50)
@@ -635,8 +676,8 @@ def middleware(context) -> list[dict]:
             full,
             floor=p50(bare),
             ratio=ratio,
-            target="ratio ≤ 1.3",
-            passed=ratio <= 1.3,
+            target="(pour information)",
+            passed=None,
             detail=f"{len(settings.MIDDLEWARE)} middlewares, dans le processus (client de test de Django)",
         ),
         row(
@@ -698,8 +739,8 @@ def _middleware_over_http() -> list[dict]:
             case,
             floor=per_request["none"],
             ratio=ratio,
-            target="ratio ≤ 1.3",
-            passed=ratio <= 1.3,
+            target="(pour information)",
+            passed=None,
             detail=(
                 f"{best['full']['requests_per_second']:.0f} requêtes/s contre "
                 f"{best['none']['requests_per_second']:.0f} sans middleware{cpu_detail('full')} ; {setup}"
@@ -766,9 +807,37 @@ def million_items(context) -> list[dict]:
     ]
 
 
+def lists_over_http(context) -> list[dict]:
+    """List pages over HTTP (gunicorn, wrk): throughput ≥ 0.3 × the signed-in bare view's, in the same run."""
+    import shutil
+
+    from bench import loadtest
+
+    if not shutil.which("wrk"):
+        return [skipped("listes en HTTP / vue nue connectée", "wrk absent (apt-get install wrk)")]
+    report = loadtest.lists_vs_bare(rounds=3, seconds=4)
+    results = []
+    for measured in report["lists"]:
+        results.append(
+            row(
+                f"HTTP : {measured['case']}",
+                floor=1000 / measured["bare_requests_per_second"],
+                ratio=measured["ratio"],
+                target=f"débit ≥ {loadtest.TARGET} × vue nue connectée",
+                passed=measured["passed"],
+                detail=(
+                    f"{measured['requests_per_second']:.0f} contre {measured['bare_requests_per_second']:.0f} "
+                    f"requêtes/s (vue nue, mêmes sessions) ; {report['setup']['client']}"
+                ),
+                p50_ms=round(1000 / measured["requests_per_second"], 2),
+            )
+        )
+    return results
+
+
 ALL_CASES = [
     query_counts,
-    filtered_lists,
+    list_pages,
     last_page,
     dashboard,
     csv_export,
@@ -776,5 +845,6 @@ ALL_CASES = [
     handover_sheets,
     snapshots,
     middleware,
+    lists_over_http,
     million_items,
 ]

@@ -1,4 +1,4 @@
-"""`make bench`: generate a realistic volume on PostgreSQL, then measure every case of issue 8 against its floor.
+"""`make bench`: generate a realistic volume on PostgreSQL, then measure every case against its floor.
 
     .venv/bin/python bench/run.py                    # (re)creates postgres://postgres@127.0.0.1:5432/filiere_bench
     DATABASE_URL=postgres://…/other .venv/bin/python bench/run.py
