@@ -1,7 +1,9 @@
-"""The small-count rule: no figure about people ever shows a number below 5.
+"""The small-count rule: no figure about people that leaves the programme shows a number below 5.
 
 Every count of people (households, by commune, by structure, by criterion) goes through this module, whatever
-shows it: dashboard, CSV, public page.
+shows it. Figures that leave the programme are protected: the public page, the dashboard's CSV files (made to be
+published), the prescribers' dashboard (their structure's own report). Coordination, inside the programme, reads
+exact counts on its dashboard page (`exact_count`, `exact_table`), marked as not to be published.
 
 1. A count below 5 (0 to 4) is shown « < 5 » (`people_count`).
 2. Differencing. A table shown with its total (households by commune, by structure) would let anyone subtract the
@@ -56,6 +58,11 @@ def people_count(count: int) -> PeopleCount:
 
 
 MASKED = PeopleCount(None, MASKED_TEXT)
+
+
+def exact_count(count: int) -> PeopleCount:
+    """A count as it is, for coordination's own page: never published as such."""
+    return PeopleCount(count, str(count) if count < 1000 else number_format(count, force_grouping=True))
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,20 @@ def protect_partition(cells: Iterable[tuple[Hashable, str, int]], *, by_count: b
         PeopleRow(key, labels[key], MASKED if key in masked else people_count(count)) for key, count in counts.items()
     ]
     return PeopleTable(rows=_order(rows, counts, by_count), total=people_count(total))
+
+
+def exact_table(
+    cells: Iterable[tuple[Hashable, str, int]], *, by_count: bool = False, population: int | None = None
+) -> PeopleTable:
+    """The same table with exact counts (coordination's page). Without `population` a partition (zero cells dropped,
+    total their sum); with it, shares of that population (every cell kept, in the given order)."""
+    cells = list(cells)
+    if population is None:
+        counts = {key: count for key, _label, count in cells if count > 0}
+        rows = [PeopleRow(key, label, exact_count(count)) for key, label, count in cells if count > 0]
+        return PeopleTable(rows=_order(rows, counts, by_count), total=exact_count(sum(counts.values())))
+    rows = [PeopleRow(key, label, exact_count(count)) for key, label, count in cells]
+    return PeopleTable(rows=rows, total=exact_count(population))
 
 
 def protect_shares(cells: Iterable[tuple[Hashable, str, int]], *, population: int) -> PeopleTable:

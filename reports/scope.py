@@ -13,13 +13,15 @@ FIRST_YEAR = 2000
 
 @dataclass(frozen=True)
 class Scope:
-    """What one request may see. `structure` None: the whole programme; `people` False: equipment figures only."""
+    """What one request may see. `structure` None: the whole programme; `people` False: equipment figures only;
+    `exact`: people counts shown as they are on the page (coordination), else through the small-count rule."""
 
     year: int
     people: bool
     structure: Organisation | None = None
     can_pick_structure: bool = False
     structure_not_found: bool = False
+    exact: bool = False
 
     @property
     def structure_id(self) -> int | None:
@@ -48,9 +50,10 @@ def requested_year(value: str | None) -> int:
 
 
 def dashboard_scope(user, params) -> Scope:
-    """Coordination sees everything and may pick a structure; a prescriber sees the households of their own
-    structure; a technician equipment figures only; anyone else nothing (403). Who sees the households' figures
-    is the table's DASHBOARD_HOUSEHOLDS; which structure's, the scope decided here."""
+    """Coordination sees everything, exact, and may pick a structure; a prescriber sees the households of their own
+    structure (small counts hidden: they go into the structure's own reports); a technician equipment figures only;
+    anyone else nothing (403). Who sees the households' figures is the table's DASHBOARD_HOUSEHOLDS; which
+    structure's, the scope decided here."""
     if not may(user, Capability.DASHBOARD):
         raise PermissionDenied(refusal(Capability.DASHBOARD))
     year = requested_year(params.get("annee"))
@@ -65,6 +68,7 @@ def dashboard_scope(user, params) -> Scope:
             structure=structure,
             can_pick_structure=True,
             structure_not_found=bool(picked) and structure is None,
+            exact=True,
         )
     if may(user, Capability.DASHBOARD_HOUSEHOLDS) and user.organisation_id:
         return Scope(year=year, people=True, structure=user.organisation)

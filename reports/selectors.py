@@ -14,7 +14,15 @@ from django.db import connections, router
 from beneficiaries.enums import EligibilityCriterion
 from equipment.enums import ItemCategory, ItemStatus, WeeeCategory
 from equipment.models import Item
-from reports.disclosure import PeopleCount, PeopleTable, people_count, protect_partition, protect_shares
+from reports.disclosure import (
+    PeopleCount,
+    PeopleTable,
+    exact_count,
+    exact_table,
+    people_count,
+    protect_partition,
+    protect_shares,
+)
 from reports.equipped import Equipped, equipped_in
 from reports.impact_factors import ImpactFactor, impact_factors
 
@@ -222,7 +230,7 @@ def impact_estimate(by_category: list[CategoryFigures]) -> Impact:
     )
 
 
-# --- People (never a count below 5) ------------------------------------------------------------------------------
+# --- People (never a count below 5 outside the programme) --------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -233,20 +241,31 @@ class PeopleFigures:
     criteria: PeopleTable
 
 
+def _criteria_cells(equipped: Equipped) -> list[tuple[str, str, int]]:
+    return [(code.value, code.label, equipped.criteria[code.value]) for code in EligibilityCriterion]
+
+
 def _criteria(equipped: Equipped) -> PeopleTable:
-    return protect_shares(
-        [(criterion.value, criterion.label, equipped.criteria[criterion.value]) for criterion in EligibilityCriterion],
-        population=equipped.total,
-    )
+    return protect_shares(_criteria_cells(equipped), population=equipped.total)
 
 
-def people_figures(year: int, structure_id: int | None = None, *, by_structure: bool | None = None) -> PeopleFigures:
-    """Every people figure of the dashboard from one query (reports.equipped), each through the small-count rule.
+def people_figures(
+    year: int, structure_id: int | None = None, *, by_structure: bool | None = None, exact: bool = False
+) -> PeopleFigures:
+    """Every people figure of the dashboard from one query (reports.equipped), each through the small-count rule,
+    or exact (`exact`: coordination's own page, never published).
 
     By structure: for the whole programme only, unless `by_structure` says otherwise."""
     equipped = equipped_in(year, structure_id)
     if by_structure is None:
         by_structure = structure_id is None
+    if exact:
+        return PeopleFigures(
+            total=exact_count(equipped.total),
+            by_commune=exact_table(equipped.by_commune, by_count=True),
+            by_structure=exact_table(equipped.by_structure, by_count=True) if by_structure else None,
+            criteria=exact_table(_criteria_cells(equipped), population=equipped.total),
+        )
     return PeopleFigures(
         total=people_count(equipped.total),
         by_commune=protect_partition(equipped.by_commune, by_count=True),

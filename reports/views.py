@@ -146,7 +146,7 @@ def dashboard(request):
     year = scope.year
     equipment = equipment_figures(year)
     impact = impact_estimate(equipment.by_category)
-    people = people_figures(year, scope.structure_id) if scope.people else None
+    people = people_figures(year, scope.structure_id, exact=scope.exact) if scope.people else None
     context = {
         "scope": scope,
         "year": str(year),  # text: an int would go through number localisation at each of its ~25 places

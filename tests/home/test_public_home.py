@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from html import unescape as html_unescape
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -14,7 +15,7 @@ from equipment.enums import ItemStatus
 from territory.models import Commune
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.equipment.factories import ItemFactory
-from tests.reports.conftest import YEAR, equip
+from tests.reports.conftest import YEAR, client_for, equip
 
 URL = reverse("home")
 
@@ -111,18 +112,36 @@ def test_public_figures_are_the_dashboards_with_no_count_below_five(client, rais
     equip(9, commune=escaudain, structure=structure)
 
     html = home(client, annee=YEAR)
-    dashboard = UserFactory(coordination=True)
-    client.force_login(dashboard)
-    dashboard_html = client.get(reverse("dashboard:index"), {"annee": YEAR}).content.decode()
+    csv = {
+        line.split(";")[0]: line.split(";")[1]
+        for line in client_for(UserFactory(coordination=True))
+        .get(reverse("dashboard:figure_csv", args=["foyers-par-commune"]), {"annee": YEAR})
+        .content.decode("utf-8-sig")
+        .splitlines()
+    }
 
     def cell(page, name):
         return re.search(rf'<th scope="row" class="fw-normal">{name}</th><td class="text-end[^"]*">([^<]*)<', page)[1]
 
-    for commune in ["Raismes", "Denain", "Escaudain"]:
-        assert cell(html, commune) == cell(dashboard_html, commune)
+    for commune in ["Raismes", "Denain", "Escaudain"]:  # the page publishes what the CSV to publish gives
+        assert html_unescape(cell(html, commune)) == csv[commune]
     assert cell(html, "Raismes") == "&lt; 5" and cell(html, "Escaudain") == "masqué"
-    assert '<strong class="text-nowrap">32</strong> foyers équipés en 2025' in html
-    assert "<strong>4</strong> remis à des foyers" in html
+    assert '<strong class="text-nowrap">32</strong> foyers équipés d\'un ordinateur complet en 2025' in html
+    assert "dont <strong>4</strong> déjà distribués, dans les ordinateurs complets remis aux foyers" in html
+
+
+def test_few_households_beside_many_devices_is_explained_not_a_contradiction(client, raismes):
+    ItemFactory.create_batch(22, status=ItemStatus.DISTRIBUTED, received_on=datetime.date(YEAR, 1, 20), donation=None)
+    equip(4, commune=raismes, structure=OrganisationFactory())
+
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", home(client, annee=YEAR)))
+
+    assert "Les foyers &lt; 5 foyers équipés d'un ordinateur complet en 2025" in text
+    assert "dont 22 déjà distribués, dans les ordinateurs complets remis aux foyers" in text
+    assert "Un ordinateur complet réunit plusieurs appareils" in text
+    assert "il y a donc bien plus d'appareils distribués que de foyers équipés" in text
+    assert "« &lt; 5 » veut dire « moins de 5 foyers »" in text
+    assert "remis à des foyers" not in text
 
 
 def test_the_picked_commune_shows_its_own_figure_safely(client, raismes, ccas_raismes):

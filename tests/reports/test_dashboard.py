@@ -16,7 +16,6 @@ from django.urls import reverse
 
 from equipment.enums import ItemCategory, ItemStatus
 from reports.impact_factors import ImpactFactor
-from tests.accounts.factories import OrganisationFactory
 from tests.equipment.factories import ItemFactory
 from tests.reports.conftest import YEAR, equip
 
@@ -64,7 +63,7 @@ def test_dashboard_bilan_equals_the_bilan_command_for_2024(coordination):
         "refurbished": str(command["refurbished"]),
         "recycled": str(command["recycled"]),
         "distributed": str(command["distributed"]),
-        "households_equipped": "< 5",  # 0 in the command, never shown below 5
+        "households_equipped": "0",  # coordination reads the exact count, as the command gives it
     }
     assert cells["entrusted"] == "514" and cells["pending_audit"] == "128"
     html = page(coordination, annee=2024)
@@ -83,19 +82,43 @@ def test_dashboard_counts_the_households_equipped_that_year_like_the_command(coo
 
 
 def test_a_commune_with_three_households_shows_below_five_and_cannot_be_subtracted(
-    coordination, raismes, denain, escaudain, structure_a, structure_b
+    prescriber_a, raismes, denain, escaudain, structure_a
 ):
     equip(3, commune=raismes, structure=structure_a)
-    equip(20, commune=denain, structure=structure_b)
-    equip(9, commune=escaudain, structure=structure_b)
+    equip(20, commune=denain, structure=structure_a)
+    equip(9, commune=escaudain, structure=structure_a)
 
-    html = page(coordination, annee=YEAR)
+    html = page(prescriber_a, annee=YEAR)  # a prescriber's figures go into the structure's own reports
 
     assert commune_row(html, "Raismes") == "&lt; 5"
     assert commune_row(html, "Denain") == "20"
     assert commune_row(html, "Escaudain") == "masqué"  # else 32 − 20 − 9 would give Raismes back
     assert bilan_cells(html)["households_equipped"] == "32"
     assert ">3<" not in html.split('id="titre-foyers"')[1].split("</section>")[0]
+
+
+def test_coordination_reads_exact_counts_marked_not_for_publication_and_the_csv_stays_protected(
+    coordination, raismes, denain, escaudain, structure_a, structure_b
+):
+    equip(3, commune=raismes, structure=structure_a)
+    equip(20, commune=denain, structure=structure_b)
+    equip(9, commune=escaudain, structure=structure_b, aah=True)
+
+    html = page(coordination, annee=YEAR)
+
+    assert (commune_row(html, "Raismes"), commune_row(html, "Denain"), commune_row(html, "Escaudain")) == (
+        "3",
+        "20",
+        "9",
+    )
+    assert commune_row(html, "CCAS de Raismes") == "3"
+    assert commune_row(html, "AAH") == "9"
+    assert "&lt; 5" not in html.split('id="titre-foyers"')[1].split("</section>")[0].split("</p>", 1)[1]
+    assert "Chiffres exacts, pour la coordination seulement : ne pas les publier tels quels." in html
+    assert "Télécharger en CSV (à publier : petits nombres masqués)" in html
+    csv = coordination.get(reverse("dashboard:figure_csv", args=["foyers-par-commune"]), {"annee": YEAR})
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert "Raismes;< 5" in lines and "Escaudain;masqué" in lines and "Denain;20" in lines
 
 
 def test_prescriber_sees_the_people_figures_of_their_own_structure_only(
@@ -155,15 +178,16 @@ def test_anonymous_visitor_is_sent_to_the_login_page(client):
     assert response.status_code == 302 and response.url.startswith(reverse("accounts:login"))
 
 
-def test_charts_are_svg_with_a_title_and_hidden_counts_draw_no_bar(coordination, raismes, denain, escaudain):
-    structure = OrganisationFactory()
+def test_charts_are_svg_with_a_title_and_hidden_counts_draw_no_bar(
+    prescriber_a, structure_a, raismes, denain, escaudain
+):
     ItemFactory.create_batch(2, category=ItemCategory.SCREEN, received_on=datetime.date(YEAR, 2, 1), donation=None)
     ItemFactory(category=ItemCategory.KEYBOARD, status="recycled", received_on=datetime.date(YEAR, 2, 1))
-    equip(3, commune=raismes, structure=structure)
-    equip(20, commune=denain, structure=structure)
-    equip(9, commune=escaudain, structure=structure)
+    equip(3, commune=raismes, structure=structure_a)
+    equip(20, commune=denain, structure=structure_a)
+    equip(9, commune=escaudain, structure=structure_a)
 
-    html = page(coordination, annee=YEAR)
+    html = page(prescriber_a, annee=YEAR)
 
     for chart in ["graphique-parcours", "graphique-categories", "graphique-deee", "graphique-communes"]:
         assert f'role="img" aria-labelledby="{chart}-titre {chart}-desc"' in html

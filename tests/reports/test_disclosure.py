@@ -5,7 +5,15 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reports.disclosure import MASKED_TEXT, SMALL_TEXT, people_count, protect_partition, protect_shares
+from reports.disclosure import (
+    MASKED_TEXT,
+    SMALL_TEXT,
+    exact_count,
+    exact_table,
+    people_count,
+    protect_partition,
+    protect_shares,
+)
 
 
 def cells(*counts):
@@ -115,3 +123,16 @@ def test_subtracting_from_the_total_never_tells_more_than_below_five(counts):
         assert table.total.value == sum(counts)
     for label, values in _possible_values(table, by_label).items():
         assert values == {1, 2, 3, 4}, f"{label}: {sorted(values)} ({counts})"
+
+
+def test_exact_tables_show_every_count_as_it_is_for_coordinations_own_page():
+    cells = [(1, "Raismes", 3), (2, "Denain", 20), (3, "Escaudain", 9), (4, "Wallers", 0)]
+    partition = exact_table(cells, by_count=True)
+    shown = [(row.label, row.count.text) for row in partition.rows]
+    assert shown == [("Denain", "20"), ("Escaudain", "9"), ("Raismes", "3")]
+    assert partition.total.text == "32" and not partition.has_small and not partition.has_masked
+
+    shares = exact_table([("rsa", "RSA", 8), ("aah", "AAH", 0)], population=10)
+    assert [(row.label, row.count.text) for row in shares.rows] == [("RSA", "8"), ("AAH", "0")]
+    assert shares.total.text == "10"
+    assert exact_count(1250).text == people_count(1250).text  # grouped like the published figures
