@@ -7,11 +7,10 @@ once per year, even with two packs that year; one equipped in 2025 and again in 
 Its criteria are those of its latest certification made by the end of Y (latest day, then latest made).
 
 One portable SQL statement, the same on PostgreSQL and SQLite: the equipped households are the UNION of two small
-index reads (households by `equipped_on`, handed-over invitations of the year's events); a correlated subquery picks
-each one's latest certification (index certification (household, -certified_on, -id)); one GROUP BY counts them by
-commune × structure with each criterion. Totals by commune, by structure and in all are summed here. The names'
-order is the database's (its collation: which of equal cells the small-count rule hides depends on it), given by
-DENSE_RANK rather than sorted again in Python.
+index reads (households by `equipped_on`, handed-over invitations of the year's events); a correlated subquery reads
+each one's latest certification (index certification (household, -certified_on, -id)); then the total with each
+criterion, the counts by commune and by structure (UNION ALL of three groupings). Names come in the database's order
+(its collation: which of equal cells the small-count rule hides depends on it), not sorted again in Python.
 """
 
 import datetime
@@ -32,15 +31,13 @@ def _sql(quote, *, one_structure: bool) -> str:
 
     Each household's latest certification is read once, by its own index lookup, as one integer holding its
     criteria as bits (criterion i: bit 2**i; NULL without a certification): a join to the certifications instead
-    let PostgreSQL choose a scan of the whole table. MATERIALIZED (PostgreSQL 12+, SQLite 3.35+) keeps that lookup
-    once per household: inlined, it ran once per criterion counted."""
+    let PostgreSQL choose a scan of the whole table. MATERIALIZED (PostgreSQL 12+, SQLite 3.35+) computes that
+    once per household for the three counts below (inlined, it ran once per criterion counted). The three counts
+    are what GROUPING SETS would give, written as UNION ALL so that SQLite runs the same statement."""
     structure = "AND household.structure_id = %(structure_id)s" if one_structure else ""
     bits = " + ".join(f"CASE WHEN latest.{quote(name)} THEN {1 << i} ELSE 0 END" for i, name in enumerate(CRITERIA))
-    counts = ",\n        ".join(
-        f"COUNT(CASE WHEN (criteria.bits & {1 << i}) <> 0 THEN 1 END) AS {quote(name)}"
-        for i, name in enumerate(CRITERIA)
-    )
-    counted = ", ".join(f"counted.{quote(name)}" for name in CRITERIA)
+    counts = ", ".join(f"COUNT(CASE WHEN (criteria.bits & {1 << i}) <> 0 THEN 1 END)" for i in range(len(CRITERIA)))
+    zeros = ", ".join("0" for _ in CRITERIA)
     return f"""
 WITH equipped AS (
     SELECT household.id, household.commune_id, household.structure_id
@@ -62,20 +59,20 @@ criteria AS MATERIALIZED (
         LIMIT 1
     ) AS bits
     FROM equipped
-),
-counted AS (
-    SELECT criteria.commune_id, criteria.structure_id, COUNT(*) AS households,
-        {counts}
-    FROM criteria
-    GROUP BY criteria.commune_id, criteria.structure_id
 )
-SELECT counted.commune_id, commune.name, counted.structure_id, structure.name,
-    DENSE_RANK() OVER (ORDER BY structure.name, counted.structure_id),
-    counted.households, {counted}
-FROM counted
-JOIN beneficiaries_commune commune ON commune.id = counted.commune_id
-JOIN accounts_organisation structure ON structure.id = counted.structure_id
-ORDER BY commune.name, counted.commune_id
+SELECT 0, 0, '', COUNT(*), {counts}
+FROM criteria
+UNION ALL
+SELECT 1, criteria.commune_id, commune.name, COUNT(*), {zeros}
+FROM criteria
+JOIN beneficiaries_commune commune ON commune.id = criteria.commune_id
+GROUP BY criteria.commune_id, commune.name
+UNION ALL
+SELECT 2, criteria.structure_id, structure.name, COUNT(*), {zeros}
+FROM criteria
+JOIN accounts_organisation structure ON structure.id = criteria.structure_id
+GROUP BY criteria.structure_id, structure.name
+ORDER BY 1, 3, 2
 """  # noqa: S608
 
 
@@ -102,17 +99,7 @@ def equipped_in(year: int, structure_id: int | None = None) -> Equipped:
     with connection.cursor() as cursor:
         cursor.execute(_sql(connection.ops.quote_name, one_structure=structure_id is not None), params)
         rows = cursor.fetchall()
-    communes: dict[int, list] = {}  # in the rows' order: the database's commune name order
-    structures: dict[int, list] = {}
-    total, criteria = 0, [0] * len(CRITERIA)
-    for commune_id, commune, structure_id_, structure, structure_rank, households, *counts in rows:
-        communes.setdefault(commune_id, [commune_id, commune, 0])[2] += households
-        structures.setdefault(structure_id_, [structure_rank, structure_id_, structure, 0])[3] += households
-        total += households
-        criteria = [held + count for held, count in zip(criteria, counts, strict=True)]
-    return Equipped(
-        by_commune=[tuple(commune) for commune in communes.values()],
-        by_structure=[tuple(structure[1:]) for structure in sorted(structures.values())],
-        total=total,
-        criteria=dict(zip(CRITERIA, criteria, strict=True)),
-    )
+    (_part, _id, _name, total, *criteria), *rows = rows  # the total comes first, then communes, then structures
+    by_commune = [(pk, name, households) for part, pk, name, households, *_ in rows if part == 1]
+    by_structure = [(pk, name, households) for part, pk, name, households, *_ in rows if part == 2]
+    return Equipped(by_commune, by_structure, total, dict(zip(CRITERIA, criteria, strict=True)))
