@@ -26,3 +26,11 @@ if REDIS_URL and not os.environ.get("CACHE_KEY_PREFIX"):  # noqa: F405
     import uuid
 
     CACHES["default"]["KEY_PREFIX"] = f"filiere-test-{uuid.uuid4().hex[:12]}"  # noqa: F405
+# Files the tests upload or produce (snapshots kept as evidence, exports) go to a throwaway folder, removed at exit.
+if "MEDIA_ROOT" not in os.environ:
+    import atexit
+    import shutil
+    import tempfile
+
+    MEDIA_ROOT = tempfile.mkdtemp(prefix="filiere-test-media-")
+    atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)

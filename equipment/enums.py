@@ -47,6 +47,14 @@ class StatusChangeSource(models.TextChoices):
     SNAPSHOT = "snapshot", "Rapport matériel"
 
 
+class SnapshotChannel(models.TextChoices):
+    """How a hardware snapshot reached Filière."""
+
+    UPLOAD = "upload", "Envoi de fichier dans l'atelier"
+    COMMAND = "command", "Commande import_snapshot"
+    API = "api", "Envoi direct du Workbench"
+
+
 class Grade(models.TextChoices):
     A = "A", "A — comme neuf"
     B = "B", "B — traces d'usage"

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from equipment.enums import (
@@ -15,6 +16,7 @@ from equipment.enums import (
     Grade,
     ItemCategory,
     ItemStatus,
+    SnapshotChannel,
     StatusChangeSource,
     WeeeCategory,
 )
@@ -244,6 +246,12 @@ class StatusChange(models.Model):
         return f"{self.item.asset_tag} : {self.get_from_status_display() or '—'} → {self.get_to_status_display()}"
 
 
+class DriveQuerySet(models.QuerySet):
+    def current(self):
+        """Drives still in their computer (not marked removed by a newer snapshot)."""
+        return self.filter(removed_at__isnull=True)
+
+
 class Drive(models.Model):
     """A storage device inside a computer; each must be erased or destroyed before the computer is refurbished."""
 
@@ -267,6 +275,23 @@ class Drive(models.Model):
         editable=False,
     )
     fate_recorded_at = models.DateTimeField("devenu noté le", null=True, blank=True, editable=False)
+    # Snapshots follow the machine: the newest one that saw this drive, and when a newer one no longer listed it.
+    last_seen_in = models.ForeignKey(
+        "SnapshotImport",
+        verbose_name="vu pour la dernière fois dans",
+        on_delete=models.SET_NULL,
+        related_name="drives_seen",
+        null=True,
+        blank=True,
+    )
+    removed_at = models.DateTimeField(
+        "retiré le",
+        null=True,
+        blank=True,
+        help_text="Absent du rapport matériel le plus récent : plus dans l'ordinateur. Ses effacements restent.",
+    )
+
+    objects = DriveQuerySet.as_manager()
 
     class Meta:
         verbose_name = "support de stockage"
@@ -367,16 +392,33 @@ class Audit(models.Model):
 
 
 class SnapshotImport(models.Model):
-    """A hardware snapshot (eReuse Workbench JSON) as uploaded, kept for traceability."""
+    """A hardware snapshot (eReuse Workbench JSON) as received, kept for traceability: the file itself in the
+    default storage (S3 when configured), and what it said of the computer, so that the most recently *taken*
+    snapshot decides the item's current specs whatever the order they arrive in."""
 
     item = models.ForeignKey(Item, verbose_name="matériel", on_delete=models.CASCADE, related_name="snapshots")
     uuid = models.CharField("identifiant du rapport", max_length=64, blank=True)
     software = models.CharField("logiciel", max_length=100, blank=True)
-    raw = models.JSONField("contenu")
+    taken_at = models.DateTimeField(
+        "pris le",
+        default=timezone.now,
+        help_text="Selon l'horloge de l'ordinateur (endTime, timestamp) ; à défaut, l'heure de l'import.",
+    )
+    file = models.FileField("fichier", upload_to="snapshots/%Y/%m/", blank=True)
+    # Snapshots imported before the file was kept in storage hold their JSON here.
+    raw = models.JSONField("contenu", null=True, blank=True)
+    channel = models.CharField("reçu par", max_length=10, choices=SnapshotChannel.choices, blank=True)
+    sender = models.CharField("envoyé par", max_length=100, blank=True, help_text="Nom du jeton du Workbench.")
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="importé par", on_delete=models.PROTECT, null=True, blank=True
     )
     imported_at = models.DateTimeField("importé le", auto_now_add=True)
+    # What this snapshot said (empty: it did not say): the newest snapshot that says a thing decides it.
+    manufacturer = models.CharField("marque", max_length=100, blank=True)
+    model = models.CharField("modèle", max_length=200, blank=True)
+    cpu = models.CharField("processeur", max_length=200, blank=True)
+    ram_mb = models.PositiveIntegerField("mémoire vive (Mo)", null=True, blank=True)
+    lists_drives = models.BooleanField("relève les supports", default=True)
 
     class Meta:
         verbose_name = "rapport matériel"
@@ -384,7 +426,11 @@ class SnapshotImport(models.Model):
         ordering = ["-imported_at"]
         constraints = [
             models.UniqueConstraint("uuid", condition=~Q(uuid=""), name="snapshot_uuid_unique"),
+            models.CheckConstraint(
+                condition=Q(channel="") | Q(channel__in=SnapshotChannel.values), name="snapshot_channel_valid"
+            ),
         ]
+        indexes = [models.Index(fields=["item", "taken_at"], name="snapshot_item_taken_idx")]
 
     def __str__(self):
         return f"Rapport {self.uuid or self.pk} — {self.item.asset_tag}"

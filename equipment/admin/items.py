@@ -20,6 +20,7 @@ from core.pagination import LargeTablePaginator
 from equipment.admin.actions import STATUS_ACTIONS, ItemStatusActionsMixin, transitions_from
 from equipment.admin.forms import ItemAdminForm, audit_form_for
 from equipment.admin.records import person_name
+from equipment.admin.snapshots import snapshot_moment, snapshot_sender
 from equipment.enums import COMPUTER_CATEGORIES, ItemStatus
 from equipment.labels.views import print_labels
 from equipment.models import Audit, Drive, ErasureRecord, Item, StatusChange
@@ -73,23 +74,26 @@ class ShipmentStateFilter(admin.SimpleListFilter):
 
 
 def item_drives(item: Item):
-    """The item's drives with their erasures and who ran them, read once per change page (two queries): the drives
-    inline and the « effacements par support » summary both show them."""
+    """The item's drives (removed ones too) with their erasures and who ran them, and the snapshot that last saw
+    each, read once per change page (two queries): the drives inline and the « effacements par support » summary
+    both show them."""
     if "drives" not in getattr(item, "_prefetched_objects_cache", {}):
         erasures = Prefetch("erasures", queryset=ErasureRecord.objects.select_related("technician"))
-        prefetch_related_objects([item], Prefetch("drives", queryset=Drive.objects.prefetch_related(erasures)))
+        drives = Drive.objects.select_related("last_seen_in").defer("last_seen_in__raw").prefetch_related(erasures)
+        prefetch_related_objects([item], Prefetch("drives", queryset=drives))
     return item.drives.all()
 
 
 class DriveFormSet(BaseInlineFormSet):
-    """Shows the drives `item_drives` read. A form sent back reads them afresh: its edits must not show up in the
-    erasures summary when it comes back with errors."""
+    """Shows the current drives `item_drives` read (a drive a newer snapshot no longer lists is shown in the
+    erasures summary only). A form sent back reads them afresh: its edits must not show up in the erasures summary
+    when it comes back with errors."""
 
     def get_queryset(self):
         if self.instance.pk is None or self.is_bound:
             return super().get_queryset()
         if not hasattr(self, "_queryset"):
-            self._queryset = item_drives(self.instance)
+            self._queryset = [drive for drive in item_drives(self.instance) if drive.removed_at is None]
         return self._queryset
 
 
@@ -99,6 +103,7 @@ class DriveInline(admin.TabularInline):
     extra = 0
     fields = ["kind", "manufacturer", "model", "serial_number", "size_gb", "cleared"]
     readonly_fields = ["cleared"]
+    verbose_name_plural = "supports de stockage (dans l'ordinateur)"
 
     # Past the audit, a drive added or deleted would make the record say something else than what was checked:
     # the item goes back to the audit first (the database refuses a drive added, too).
@@ -109,7 +114,7 @@ class DriveInline(admin.TabularInline):
         return not past_audit(obj) and super().has_delete_permission(request, obj)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("erasures")
+        return super().get_queryset(request).current().prefetch_related("erasures")
 
     @admin.display(description="effacé ou détruit", boolean=True)
     def cleared(self, drive):
@@ -202,6 +207,7 @@ class ItemAdmin(PreloadedAutocompleteMixin, ItemStatusActionsMixin, FrenchHistor
             {"fields": ["manufacturer", "model", "serial_number", "cpu", "ram_mb", "os_installed", "weight_kg"]},
         ),
         ("Effacements", {"fields": ["erasures_summary"]}),
+        ("Rapports matériels", {"fields": ["snapshots_summary"]}),
         ("Recyclage (DEEE)", {"fields": ["recycling_reason", "weee_category", "weee_shipment"]}),
         ("Notes", {"fields": ["notes"]}),
     ]
@@ -235,14 +241,15 @@ class ItemAdmin(PreloadedAutocompleteMixin, ItemStatusActionsMixin, FrenchHistor
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return [fieldset for fieldset in self.fieldsets if fieldset[0] not in {"Effacements", "Recyclage (DEEE)"}]
+            hidden = {"Effacements", "Rapports matériels", "Recyclage (DEEE)"}
+            return [fieldset for fieldset in self.fieldsets if fieldset[0] not in hidden]
         if obj.category in COMPUTER_CATEGORIES:
             storage = ("Effacements", {"fields": ["erasures_summary", "no_storage"]})
             return [storage if fieldset[0] == "Effacements" else fieldset for fieldset in self.fieldsets]
         return self.fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["status", "weee_shipment", "erasures_summary"]
+        readonly = ["status", "weee_shipment", "erasures_summary", "snapshots_summary"]
         if obj is not None:
             readonly.append("asset_tag")  # printed on the label
             if obj.status != ItemStatus.RECYCLED:
@@ -338,9 +345,10 @@ class ItemAdmin(PreloadedAutocompleteMixin, ItemStatusActionsMixin, FrenchHistor
                 fate += f" (noté le {timezone.localtime(drive.fate_recorded_at):%d/%m/%Y})"
             rows.append(
                 format_html(
-                    '<tr><td>{}</td><td><ul class="erasures">{}</ul></td><td>{}</td><td><a href="{}?drive={}">'
+                    '<tr><td>{}{}</td><td><ul class="erasures">{}</ul></td><td>{}</td><td><a href="{}?drive={}">'
                     "Ajouter un effacement</a></td></tr>",
                     drive,
+                    _removed_note(drive),
                     erasures or format_html("<li>{}</li>", "Aucun effacement"),
                     fate,
                     add_url,
@@ -381,3 +389,48 @@ class ItemAdmin(PreloadedAutocompleteMixin, ItemStatusActionsMixin, FrenchHistor
                 else "Stockage justifié : il peut être marqué reconditionné."
             )
         return format_html_join("", '<p class="storage-state">{}</p>', ((part,) for part in parts))
+
+    @admin.display(description="rapports matériels")
+    def snapshots_summary(self, obj):
+        """The item's snapshots, newest taken first (the first decides the specs), each file downloadable."""
+        if obj is None or obj.pk is None:
+            return "—"
+        shown = 20
+        snapshots = list(
+            obj.snapshots.select_related("imported_by").defer("raw").order_by("-taken_at", "-id")[: shown + 1]
+        )
+        if not snapshots:
+            return "Aucun rapport matériel."
+        rows = format_html_join(
+            "",
+            '<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><a href="{}">Télécharger</a></td></tr>',
+            (
+                (
+                    snapshot_moment(snapshot.taken_at) + (" (le plus récent)" if index == 0 else ""),
+                    snapshot_moment(snapshot.imported_at),
+                    snapshot.software or "—",
+                    snapshot.get_channel_display() or "—",
+                    snapshot_sender(snapshot),
+                    reverse("admin:equipment_snapshotimport_download", args=[snapshot.pk]),
+                )
+                for index, snapshot in enumerate(snapshots[:shown])
+            ),
+        )
+        more = ""
+        if len(snapshots) > shown:
+            url = reverse("admin:equipment_snapshotimport_changelist") + f"?q={obj.asset_tag}"
+            more = format_html('<p><a href="{}">Tous les rapports de ce matériel</a></p>', url)
+        return format_html(
+            "<table><thead><tr><th>Pris le</th><th>Importé le</th><th>Logiciel</th><th>Reçu par</th>"
+            "<th>Envoyé par</th><th>Fichier</th></tr></thead><tbody>{}</tbody></table>{}",
+            rows,
+            more,
+        )
+
+
+def _removed_note(drive) -> str:
+    if drive.removed_at is None:
+        return ""
+    seen = drive.last_seen_in
+    where = f", vu pour la dernière fois dans le rapport pris le {snapshot_moment(seen.taken_at)}" if seen else ""
+    return format_html(" <em>(retiré le {}{})</em>", snapshot_moment(drive.removed_at), where)

@@ -6,10 +6,17 @@
 Formats: Workbench 11/12 (`device` + `components`) and workbench-script (`data`, current or legacy).
 """
 
-from equipment.snapshots import script, workbench
-from equipment.snapshots.base import ParsedDrive, ParsedErasure, ParsedSnapshot, SnapshotError, load
+from equipment.snapshots import base, script, workbench
+from equipment.snapshots.base import (
+    MALFORMED_CODES,
+    ParsedDrive,
+    ParsedErasure,
+    ParsedSnapshot,
+    SnapshotError,
+    load,
+)
 
-__all__ = ["ParsedDrive", "ParsedErasure", "ParsedSnapshot", "SnapshotError", "load", "parse"]
+__all__ = ["MALFORMED_CODES", "ParsedDrive", "ParsedErasure", "ParsedSnapshot", "SnapshotError", "load", "parse"]
 
 UUID_MAX_LENGTH = 64  # SnapshotImport.uuid
 
@@ -18,7 +25,10 @@ def parse(document: dict) -> ParsedSnapshot:
     """The computer, its drives and their erasures, from a decoded snapshot."""
     kind = document.get("type")
     if kind is not None and kind != "Snapshot":
-        raise SnapshotError(f"Ce fichier n'est pas un rapport matériel : son type est « {kind} » et non « Snapshot ».")
+        raise SnapshotError(
+            f"Ce fichier n'est pas un rapport matériel : son type est « {kind} » et non « Snapshot ».",
+            code="not_snapshot",
+        )
     if "device" in document or "components" in document:
         reader = workbench
     elif "data" in document or str(document.get("software", "")).startswith("workbench-script"):
@@ -26,12 +36,15 @@ def parse(document: dict) -> ParsedSnapshot:
     else:
         raise SnapshotError(
             "Ce fichier JSON n'est pas un rapport eReuse Workbench : il ne contient ni « device » (Workbench 11/12) "
-            "ni « data » (workbench-script)."
+            "ni « data » (workbench-script).",
+            code="not_snapshot",
         )
     try:
         parsed = reader.parse(document)
     except SnapshotError:
         raise
+    except RecursionError as error:  # a tool's output nested thousands deep inside the file
+        raise SnapshotError(base.TOO_DEEP, code="hostile") from error
     except (AttributeError, KeyError, TypeError, ValueError, ArithmeticError) as error:
         # A safety net: a file that looks like a snapshot but whose parts have unexpected shapes.
         raise SnapshotError(

@@ -15,7 +15,15 @@ from equipment.enums import DriveKind, ErasureMethod, ErasureResult, FormFactor,
 
 
 class SnapshotError(ValidationError):
-    """A file that is not a usable hardware snapshot; the French message says what is wrong."""
+    """A file that is not a usable hardware snapshot; the French message says what is wrong.
+
+    `code` tells what kind of refusal it is: one of MALFORMED_CODES when the bytes are not a readable JSON document
+    (the API answers 400), anything else when the JSON is read but is not a snapshot Filière can take (422).
+    """
+
+
+# The file is not readable JSON at all: empty, not UTF-8, a syntax error, cut short.
+MALFORMED_CODES = frozenset({"empty", "encoding", "syntax", "truncated"})
 
 
 @dataclass(frozen=True)
@@ -59,53 +67,73 @@ class ParsedSnapshot:
     ram_mb: int | None
     drives: tuple[ParsedDrive, ...]
     warnings: tuple[str, ...] = ()
+    # When the snapshot was taken, by the computer's clock (None when it does not say).
+    taken_at: datetime | None = None
+    # False when the snapshot holds no storage data at all (not "no drive"): its drive list then decides nothing.
+    lists_drives: bool = True
 
 
 def load(raw: bytes | str | dict) -> dict:
     """The snapshot as a dict, from the bytes of a file, its text or an already decoded object."""
     if isinstance(raw, bytes | bytearray):
         if not raw.strip():
-            raise SnapshotError("Le fichier est vide.")
+            raise SnapshotError("Le fichier est vide.", code="empty")
         try:
             raw = bytes(raw).decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise SnapshotError(
-                "Le fichier n'est pas un texte UTF-8 : ce n'est pas un rapport JSON du Workbench."
+                "Le fichier n'est pas un texte UTF-8 : ce n'est pas un rapport JSON du Workbench.", code="encoding"
             ) from error
     if isinstance(raw, str):
         if not raw.strip():
-            raise SnapshotError("Le fichier est vide.")
-        try:
-            document = json.loads(raw)
-        except json.JSONDecodeError as error:
-            if error.pos >= len(raw.rstrip()) or error.msg.startswith("Unterminated string"):
-                raise SnapshotError(
-                    f"Le fichier JSON est tronqué : il s'arrête avant la fin du rapport (ligne {error.lineno}). "
-                    "Récupérez le fichier complet sur la clé du Workbench."
-                ) from error
-            raise SnapshotError(
-                f"Le fichier n'est pas du JSON valide (ligne {error.lineno}, colonne {error.colno})."
-            ) from error
-        except RecursionError as error:
-            raise SnapshotError("Le fichier JSON est imbriqué trop profondément pour être un rapport.") from error
+            raise SnapshotError("Le fichier est vide.", code="empty")
+        document = _decode(raw)
     else:
         document = raw
     if not isinstance(document, dict):
         found = {list: "une liste", str: "un texte", int: "un nombre", float: "un nombre", bool: "un booléen"}
         raise SnapshotError(
             f"Le fichier contient {found.get(type(document), 'une valeur')} JSON, pas un rapport matériel "
-            "(un objet JSON avec « device » ou « data » est attendu)."
+            "(un objet JSON avec « device » ou « data » est attendu).",
+            code="not_object",
         )
-    if message := _unstorable(document):
-        raise SnapshotError(message)
+    if message := unstorable(document):
+        raise SnapshotError(message, code="hostile")
     return document
 
 
+TOO_DEEP = "Le fichier JSON est imbriqué trop profondément pour être un rapport."
+
+
+def _decode(raw: str):
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as error:
+        if error.pos >= len(raw.rstrip()) or error.msg.startswith("Unterminated string"):
+            raise SnapshotError(
+                f"Le fichier JSON est tronqué : il s'arrête avant la fin du rapport (ligne {error.lineno}). "
+                "Récupérez le fichier complet sur la clé du Workbench.",
+                code="truncated",
+            ) from error
+        raise SnapshotError(
+            f"Le fichier n'est pas du JSON valide (ligne {error.lineno}, colonne {error.colno}).", code="syntax"
+        ) from error
+    except ValueError as error:
+        # Python refuses to read integers of more than 4,300 digits (a guard against slow conversions).
+        raise SnapshotError(
+            "Le rapport contient un nombre entier de plusieurs milliers de chiffres : aucun Workbench n'en écrit, "
+            "ce n'est pas un rapport intact.",
+            code="hostile",
+        ) from error
+    except RecursionError as error:
+        raise SnapshotError(TOO_DEEP, code="hostile") from error
+
+
 _SURROGATES = re.compile("[\ud800-\udfff]")
-_MAX_DEPTH = 200
+MAX_DEPTH = 200
 
 
-def _unstorable(document: dict) -> str | None:
+def unstorable(document) -> str | None:
     """Why the database could not store this document as it is (found by the hypothesis tests), or None.
 
     PostgreSQL refuses NUL characters and lone UTF-16 halves (« \\ud800 ») in text and JSON, and NaN or
@@ -114,8 +142,8 @@ def _unstorable(document: dict) -> str | None:
     stack = [(document, 0)]
     while stack:
         value, depth = stack.pop()
-        if depth > _MAX_DEPTH:
-            return "Le fichier JSON est imbriqué trop profondément pour être un rapport."
+        if depth > MAX_DEPTH:
+            return TOO_DEEP
         if isinstance(value, dict):
             for key, child in value.items():
                 stack.append((key, depth + 1))

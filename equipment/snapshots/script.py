@@ -10,6 +10,8 @@ import re
 from functools import cached_property
 
 from equipment.snapshots.base import (
+    MAX_DEPTH,
+    TOO_DEEP,
     ParsedDrive,
     ParsedSnapshot,
     SnapshotError,
@@ -19,9 +21,11 @@ from equipment.snapshots.base import (
     drive_kind,
     drive_vendor,
     gigabytes,
+    moment,
     number,
     software_label,
     text,
+    unstorable,
 )
 
 FORMAT = "workbench-script"
@@ -57,7 +61,7 @@ def parse(document: dict) -> ParsedSnapshot:
     )
     chassis_type = text(chassis.get("Type")) or other.machine.get("Type", "") or text(other.lshw.get("description"))
     category, form_factor = category_for("", chassis_type)
-    drives, warnings = _drives(data, legacy=legacy)
+    drives, warnings, lists_drives = _drives(data, legacy=legacy)
     erase = document.get("erase")
     if erase and any(erase if isinstance(erase, list) else [erase]):
         # The script records raw command output per disk, with neither the disk nor the result.
@@ -78,6 +82,8 @@ def parse(document: dict) -> ParsedSnapshot:
         ram_mb=_ram_mb(dmi, other),
         drives=tuple(drives),
         warnings=tuple(warnings),
+        taken_at=moment(document.get("timestamp")),  # the computer's local time, written by the script
+        lists_drives=lists_drives,
     )
 
 
@@ -134,22 +140,38 @@ class _Fallbacks:
         value = _embedded_json(self._data.get("lshw"))
         return value if isinstance(value, dict) else {}
 
-    def lshw_nodes(self, node=None):
-        """Every node of lshw's tree, depth first."""
-        node = self.lshw if node is None else node
-        for child in node.get("children") or []:
-            if isinstance(child, dict):
-                yield child
-                yield from self.lshw_nodes(child)
+    def lshw_nodes(self):
+        """Every node of lshw's tree, depth first; walked without recursion, a tree nested deeper than any real
+        machine's is refused."""
+        stack = [(self.lshw, 0)]
+        while stack:
+            node, depth = stack.pop()
+            if depth > MAX_DEPTH:
+                raise SnapshotError(TOO_DEEP, code="hostile")
+            children = node.get("children")
+            if not isinstance(children, list):
+                continue
+            for child in reversed(children):
+                if isinstance(child, dict):
+                    stack.append((child, depth + 1))
+            if node is not self.lshw:
+                yield node
 
 
 def _embedded_json(value):
-    """Tools' JSON output is stored as a string inside the snapshot; None when absent or unreadable."""
+    """Tools' JSON output is stored as a string inside the snapshot; None when absent or unreadable.
+
+    Read with the same guards as the file itself: integers of thousands of digits and deep nesting are refused.
+    """
     if isinstance(value, str):
         try:
-            return json.loads(value) if value.strip() else None
-        except (json.JSONDecodeError, RecursionError):
+            value = json.loads(value) if value.strip() else None
+        except RecursionError as error:
+            raise SnapshotError(TOO_DEEP, code="hostile") from error
+        except ValueError:  # not JSON (or a number Python refuses to read): the tool's output is unusable
             return None
+        if isinstance(value, dict | list) and (message := unstorable(value)):
+            raise SnapshotError(message, code="hostile")
     return value
 
 
@@ -184,10 +206,15 @@ def _ram_mb(dmi, other: _Fallbacks) -> int | None:
     return None
 
 
-def _drives(data: dict, *, legacy: bool) -> tuple[list[ParsedDrive], list[str]]:
+def _drives(data: dict, *, legacy: bool) -> tuple[list[ParsedDrive], list[str], bool]:
+    """The drives smartctl saw, warnings, and whether the snapshot holds storage data at all."""
     key = "smart" if legacy and "smart" in data else "smartctl"
     if key not in data:
-        return [], ["Le rapport ne contient pas de données smartctl : aucun support de stockage n'a été relevé."]
+        return (
+            [],
+            ["Le rapport ne contient pas de données smartctl : aucun support de stockage n'a été relevé."],
+            False,
+        )
     entries = _embedded_json(data[key])
     if isinstance(entries, dict):
         entries = [entries]
@@ -205,7 +232,7 @@ def _drives(data: dict, *, legacy: bool) -> tuple[list[ParsedDrive], list[str]]:
             continue
         seen.add(drive.serial_number)
         drives.append(drive)
-    return drives, warnings
+    return drives, warnings, True
 
 
 def _drive(entry) -> ParsedDrive | None:

@@ -11,6 +11,7 @@ from equipment.snapshots.base import (
     drive_vendor,
     erasure_from_action,
     gigabytes,
+    moment,
     number,
     software_label,
     text,
@@ -61,6 +62,8 @@ def parse(document: dict) -> ParsedSnapshot:
         ram_mb=ram_mb,
         drives=tuple(drives),
         warnings=tuple(warnings),
+        taken_at=moment(document.get("endTime")),
+        lists_drives="components" in document,
     )
 
 

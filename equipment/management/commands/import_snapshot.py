@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from core.text import plural, plural_suffix
+from equipment.enums import SnapshotChannel
 from equipment.snapshots.services import snapshot_ingest
 
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
                 refused += 1
                 continue
             try:
-                outcome = snapshot_ingest(data=content)
+                outcome = snapshot_ingest(data=content, channel=SnapshotChannel.COMMAND)
             except ValidationError as error:
                 self.stderr.write(f"{name} : refusé — {' '.join(error.messages)} Rien n'a été importé.")
                 refused += 1

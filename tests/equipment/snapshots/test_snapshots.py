@@ -24,6 +24,7 @@ from equipment.enums import (
     FormFactor,
     ItemCategory,
     ItemStatus,
+    SnapshotChannel,
     StatusChangeSource,
 )
 from equipment.models import AssetTagCounter, Drive, ErasureRecord, Item, SnapshotImport, StatusChange
@@ -207,7 +208,12 @@ def test_snapshot_import_creates_the_item_with_its_specs_and_drives(name):
         expected["software"],
         technician,
     )
-    assert snapshot.raw == _document(name)
+    # The evidence: the file exactly as received, in the default storage, and when the computer took it.
+    with snapshot.file.open("rb") as stored:
+        assert stored.read() == _bytes(name)
+    assert snapshot.raw is None
+    assert snapshot.taken_at == snapshots.parse(_document(name)).taken_at
+    assert (snapshot.channel, snapshot.sender) == (SnapshotChannel.COMMAND, "")
 
 
 def test_erasure_steps_become_a_passed_clear_record_that_lets_the_laptop_be_refurbished():
