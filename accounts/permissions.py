@@ -42,6 +42,7 @@ class Capability(StrEnum):
     INVITATION_ANSWER = "invitation_answer"
     ONBOARDING = "onboarding"
     ORGANISATIONS = "organisations"
+    WORKBENCH_TOKENS = "workbench_tokens"
 
 
 # Every signed-in account, whatever its role (or without one): their own password, second factor and jobs.
@@ -189,6 +190,14 @@ ACCESS: dict[Capability, Access] = {
         COORDINATION_ONLY,
         # Read-only: organisations and accounts are written on the Structures pages only (accounts/admin.py).
         {"accounts": {"organisation": ("view",), "user": ("view",)}},
+    ),
+    Capability.WORKBENCH_TOKENS: Access(
+        _roles(COORDINATION, TECHNICIAN),
+        "Les jetons Workbench (envoi direct des rapports matériels) : créer, voir leur dernier envoi, révoquer "
+        "(un technicien : ceux de son reconditionneur) ; la documentation de l'API.",
+        STAFF,
+        # "change" is revoking: a token's page is read-only (api/admin.py).
+        {"api": {"workbenchtoken": _ALL}},
     ),
 }
 

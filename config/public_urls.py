@@ -17,5 +17,12 @@ PUBLIC_URL_NAMES = {
     "donations:offer_tracking_certificate": "Certificat d'effacement, par le même lien privé.",
 }
 
+# Opened by a token instead of a session (the Workbench's snapshot upload): no login page, no session, no CSRF
+# token. Without a valid token they answer 401 in JSON, never a page. URL name -> what opens it.
+TOKEN_URL_NAMES = {
+    "api:snapshot": "Envoi d'un rapport matériel par le Workbench (jeton Workbench, en-tête Authorization: Bearer).",
+    "api:snapshot_without_slash": "La même adresse sans la barre finale (le Workbench renverrait tout le corps).",
+}
+
 # Served before any view (WhiteNoise): the static files (CSS, JavaScript, images), nothing personal.
 PUBLIC_PATH_PREFIXES = ("/static/",)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_tasks_db",
+    "ninja",  # django-ninja: the API (api/); installed for its vendored Swagger UI files
     # Filière's apps, lowest layer first (docs/developing.md): each imports only from the apps listed before it.
     "core",
     "territory",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "distributions",
     "reports",
     "privacy",
+    "api",
     "home",
     "demo",
 ]
@@ -311,6 +313,8 @@ FILIERE = {
     "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("FILIERE_LOGIN_LOCKOUT_MINUTES", "15")),
     "LOGIN_FAILURES_PER_ACCOUNT": int(os.environ.get("FILIERE_LOGIN_FAILURES_PER_ACCOUNT", "5")),
     "LOGIN_FAILURES_PER_ADDRESS": int(os.environ.get("FILIERE_LOGIN_FAILURES_PER_ADDRESS", "30")),
+    # Workbench direct upload (POST /api/v1/snapshot/): snapshots accepted per token per hour (retries count).
+    "WORKBENCH_UPLOADS_PER_HOUR": int(os.environ.get("FILIERE_WORKBENCH_UPLOADS_PER_HOUR", "300")),
 }
 
 # Demo accounts (password "demo") are only accepted while DEBUG is on.

@@ -41,6 +41,8 @@ urlpatterns = [
     path("tableau-de-bord/", include("reports.urls")),
     path("structures/", include("accounts.structures.urls")),
     path("taches/", include("jobs.urls")),
+    # /api/v1/ (Workbench snapshot upload, its documentation) and /evidence/<uuid>.
+    path("", include("api.urls")),
 ]
 
 handler400 = "config.errors.bad_request"
