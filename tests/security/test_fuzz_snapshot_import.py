@@ -1,16 +1,22 @@
-"""The hardware-snapshot import fed with junk (hypothesis): real snapshots with parts replaced, JSON-like values and
-raw bytes. Either the item is recorded, or SnapshotError (a French message) and nothing written; never another
-exception. An accepted snapshot imported again changes nothing."""
+"""The hardware-snapshot import fed with junk (hypothesis): real snapshots with parts replaced, JSON-like values,
+raw bytes, and hostile shapes (integers of thousands of digits, nesting thousands deep, at the top or inside a
+tool's embedded output). Either the item is recorded, or SnapshotError (a French message) and nothing written; never
+another exception. An accepted snapshot imported again changes nothing. Through the Workbench API, the same files
+get a 200, 400 or 422 in JSON, never a 500."""
 
 import copy
+import itertools
 import json
 from pathlib import Path
 
+from django.core.cache import cache
 from hypothesis import event, example, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from equipment.snapshots import SnapshotError
 from equipment.snapshots.services import snapshot_import
+from tests.api.factories import SNAPSHOT_URL, workbench_token
 from tests.security.fuzz import FUZZ, junk_text, row_counts
 
 SNAPSHOTS = Path(__file__).resolve().parent.parent / "data" / "snapshots"
@@ -114,3 +120,110 @@ def test_a_junk_document_is_refused_cleanly_or_imported_once(document):
 @example(content=b"[" * 100_000)
 def test_junk_bytes_are_refused_cleanly_or_imported_once(content):
     _import(content)
+
+
+# --- Hostile shapes -----------------------------------------------------------------------------------------------
+
+TEXTS = {name: json.dumps(document) for name, document in REAL.items()}
+
+
+@st.composite
+def huge_integer_file(draw):
+    """A real snapshot with a value replaced by an integer of more digits than Python reads (4,300)."""
+    text = TEXTS[draw(st.sampled_from(sorted(TEXTS)))]
+    digits = draw(st.integers(min_value=4301, max_value=20_000))
+    number = draw(st.sampled_from("123456789")) + "0" * (digits - 1)
+    spots = [index for index, char in enumerate(text) if char == ":"]
+    spot = draw(st.sampled_from(spots[:400]))
+    end = spot + 1
+    depth = 0
+    while end < len(text) and (depth or text[end] not in ",}"):  # the value after this colon
+        depth += {"{": 1, "[": 1, "}": -1, "]": -1}.get(text[end], 0)
+        end += 1
+    return (text[: spot + 1] + " " + number + text[end:]).encode()
+
+
+def _nested(depth: int, kind: str) -> str:
+    opening, closing = {"list": ("[", "]"), "object": ('{"children": [', "]}")}[kind]
+    return opening * depth + closing * depth
+
+
+@st.composite
+def deeply_nested_file(draw):
+    """Nesting thousands deep: the whole file, a part of a snapshot, or a tool's output embedded as text."""
+    depth = draw(st.integers(min_value=150, max_value=6000))
+    kind = draw(st.sampled_from(["list", "object"]))
+    where = draw(st.sampled_from(["file", "device", "lshw", "smartctl", "inxi"]))
+    if where == "file":
+        return _nested(depth, kind).encode()
+    if where == "device":
+        document = copy.deepcopy(REAL["snapshot01.json"])
+        document["device"]["model"] = json.loads(_nested(min(depth, 900), kind))
+        return json.dumps(document).encode()
+    if where == "lshw":
+        document = copy.deepcopy(REAL["snapshot_workbench-script_legacy.json"])
+        document["data"]["dmidecode"] = ""  # the computer is then read from lshw
+    else:
+        document = copy.deepcopy(REAL["snapshot_workbench-script.json"])
+        if where == "inxi":
+            document["data"]["dmidecode"] = ""
+    document["data"][where] = _nested(depth, kind)
+    return json.dumps(document).encode()
+
+
+@st.composite
+def embedded_huge_integer_file(draw):
+    """A tool's embedded JSON output (smartctl, inxi, lshw) holding an integer of thousands of digits."""
+    name = draw(st.sampled_from(["snapshot_workbench-script.json", "snapshot_workbench-script_legacy.json"]))
+    document = copy.deepcopy(REAL[name])
+    key = draw(st.sampled_from(sorted(k for k, v in document["data"].items() if isinstance(v, str))))
+    digits = draw(st.integers(min_value=4301, max_value=9000))
+    document["data"][key] = '[{"user_capacity": {"bytes": ' + "9" * digits + '}, "serial_number": "X"}]'
+    if draw(st.booleans()):
+        document["data"]["dmidecode"] = ""
+    return json.dumps(document).encode()
+
+
+_token_names = itertools.count()
+hostile = st.one_of(huge_integer_file(), deeply_nested_file(), embedded_huge_integer_file())
+
+
+@FUZZ
+@given(content=hostile)
+@example(content=b'{"device": {"serialNumber": ' + b"1" * 5000 + b'}, "components": []}')
+@example(
+    content=json.dumps(
+        {
+            **REAL["snapshot_workbench-script_legacy.json"],
+            "data": {
+                **REAL["snapshot_workbench-script_legacy.json"]["data"],
+                "dmidecode": "",
+                "lshw": _nested(3000, "object"),
+            },
+        }
+    ).encode()
+)
+def test_hostile_shapes_are_refused_cleanly_or_imported_once(content):
+    _import(content)
+
+
+@hypothesis_settings(FUZZ, max_examples=25)
+@given(content=st.one_of(hostile, raw))
+def test_the_workbench_api_answers_any_file_in_json_and_never_with_a_500(client, content):
+    cache.clear()  # the per-token rate limit is not what is tested here
+    key = workbench_token(f"Fuzz {next(_token_names)}")[1]
+    before = row_counts(*TABLES)
+
+    response = client.generic(
+        "POST", SNAPSHOT_URL, content, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
+    )
+
+    assert response.status_code in {200, 400, 422}, response.content[:300]
+    answer = json.loads(response.content.decode())
+    if response.status_code == 200:
+        event("accepted")
+        assert answer["status"] == "success" and answer["dhid"]
+    else:
+        event(f"refused {response.status_code}")
+        assert answer["error"] and answer["details"]
+        assert row_counts(*TABLES) == before
