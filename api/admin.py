@@ -108,12 +108,6 @@ class WorkbenchTokenAdmin(admin.ModelAdmin):
     def has_revoke_permission(self, request) -> bool:
         return request.user.has_perm("api.change_workbenchtoken")
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not self.has_revoke_permission(request):
-            actions.pop("revoke_selected", None)
-        return actions
-
     def get_urls(self):
         revoke = self.admin_site.admin_view(require_POST(self.revoke_view))
         return [path("<int:object_id>/revoquer/", revoke, name="api_workbenchtoken_revoke"), *super().get_urls()]
@@ -148,10 +142,8 @@ class WorkbenchTokenAdmin(admin.ModelAdmin):
 
     # --- revoking ---
 
-    @admin.action(description="Révoquer les jetons choisis")
+    @admin.action(description="Révoquer les jetons choisis", permissions=["revoke"])
     def revoke_selected(self, request, queryset):
-        if not self.has_revoke_permission(request):
-            raise PermissionDenied
         tokens = [token for token in queryset if token.revoked_at is None]
         for token in tokens:
             workbench_token_revoke(token=token, by=request.user)

@@ -4,6 +4,7 @@ Through Django's test client (the whole middleware stack); tests/api/test_workbe
 server exactly as workbench-script does."""
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from api import v1
 from api.models import WorkbenchToken
 from api.services import workbench_token_revoke
 from equipment.enums import SnapshotChannel
@@ -256,3 +258,26 @@ def test_an_upload_costs_a_bounded_number_of_queries(client, token):
         assert _post(client, body, token[1]).status_code == 200
 
     assert len(captured.captured_queries) <= 30, [query["sql"][:80] for query in captured.captured_queries]
+
+
+def test_the_token_is_never_written_to_a_log(client, token, caplog, monkeypatch):
+    caplog.set_level(logging.DEBUG)
+    body = (SNAPSHOTS / "snapshot01.json").read_bytes()
+    _post(client, body, token[1] + "x")  # unknown
+    _post(client, b"{", token[1])  # refused file
+
+    def broken(**kwargs):
+        raise RuntimeError("panne")
+
+    monkeypatch.setattr(v1, "snapshot_ingest", broken)
+    failed = _post(client, body, token[1])
+
+    assert failed.status_code == 500 and _json(failed)["error"] == "Erreur du serveur"
+    assert "RuntimeError" in caplog.text
+    assert token[1][4:] not in caplog.text
+    assert SnapshotImport.objects.count() == 0
+
+
+def test_gunicorn_s_access_log_does_not_record_the_authorization_header():
+    conf = (Path(__file__).resolve().parents[2] / "config" / "gunicorn.conf.py").read_text().lower()
+    assert "{authorization}" not in conf

@@ -81,7 +81,9 @@ def test_a_revoked_token_is_retried_five_times_each_answer_saying_why_and_nothin
 def test_a_too_large_body_reads_a_413_not_a_broken_connection(upload_url, token, settings):
     settings.FILE_UPLOAD_MAX_SIZE = 50_000
 
-    sent = send_snapshot((SNAPSHOTS / "snapshot_workbench-script.json").read_text(), token[1], upload_url, max_retries=1)
+    sent = send_snapshot(
+        (SNAPSHOTS / "snapshot_workbench-script.json").read_text(), token[1], upload_url, max_retries=1
+    )
 
     assert sent.statuses == [413]
     assert "taille maximale" in sent.log[0]

@@ -1,12 +1,14 @@
 """Login required everywhere but on the listed public pages (config/public_urls.py), for every URL pattern of
-config.urls — the apps, the admin, and any pattern added later, found by walking the resolver."""
+config.urls — the apps, the admin, and any pattern added later, found by walking the resolver. The endpoints opened
+by a token instead (the Workbench's upload) are listed apart: without a token they answer 401 in JSON."""
 
+import json
 from collections import defaultdict
 
 import pytest
 from django.urls import resolve
 
-from config.public_urls import PUBLIC_URL_NAMES
+from config.public_urls import PUBLIC_URL_NAMES, TOKEN_URL_NAMES
 from tests.security.urlwalk import all_routes, build_path
 
 ROUTES = all_routes()
@@ -31,9 +33,11 @@ def test_the_walk_finds_the_apps_and_the_admin():
 
 def test_every_public_view_is_listed_and_every_listed_page_is_public():
     public = {route.name for route in ROUTES if route.is_public}
-    assert public == set(PUBLIC_URL_NAMES), (
-        f"Pages publiques non déclarées : {sorted(public - set(PUBLIC_URL_NAMES))} ; "
-        f"déclarées mais protégées ou disparues : {sorted(set(PUBLIC_URL_NAMES) - public)}"
+    listed = set(PUBLIC_URL_NAMES) | set(TOKEN_URL_NAMES)
+    assert not set(PUBLIC_URL_NAMES) & set(TOKEN_URL_NAMES)
+    assert public == listed, (
+        f"Pages publiques non déclarées : {sorted(public - listed)} ; "
+        f"déclarées mais protégées ou disparues : {sorted(listed - public)}"
     )
 
 
@@ -51,6 +55,12 @@ def test_anonymous_visitors_reach_the_login_page_and_never_content(client, walk_
     assert resolve(path).func is route.callback, f"{path} n'atteint pas la vue de {route}"
     for method in ("get", "post"):
         response = getattr(client, method)(path)
+        if route.name in TOKEN_URL_NAMES:
+            # Not a page: no login redirect, no content; a JSON refusal.
+            assert response.status_code in {401, 405}, f"{method.upper()} {path} : {response.status_code}"
+            assert response["Content-Type"].startswith("application/json")
+            assert set(json.loads(response.content)) == {"error", "details"}
+            continue
         if route.is_public:
             assert response.status_code in {200, 404, 405, 429} or not response.url.startswith(LOGIN_PREFIXES)
             continue

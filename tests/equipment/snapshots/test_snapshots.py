@@ -385,7 +385,19 @@ def _unreadable_smartctl():
     return document
 
 
+def _lshw_nested_3000_deep():
+    document = _document("snapshot_workbench-script_legacy.json")
+    document["data"]["dmidecode"] = ""  # the computer is then read from lshw
+    document["data"]["lshw"] = '{"children": [' * 3000 + "{}" + "]}" * 3000
+    return json.dumps(document).encode()
+
+
 MALFORMED = {
+    "5,000-digit integer": (
+        lambda: b'{"type": "Snapshot", "device": {"serialNumber": ' + b"5" * 5000 + b'}, "components": []}',
+        "milliers de chiffres",
+    ),
+    "lshw nested 3,000 deep": (_lshw_nested_3000_deep, "imbriqué trop profondément"),
     "empty file": (lambda: b"", "vide"),
     "blank file": (lambda: b"  \n", "vide"),
     "not JSON": (lambda: b"Ceci n'est pas un rapport", "pas du JSON valide"),
@@ -448,6 +460,20 @@ def test_command_run_twice_reports_already_imported():
 
     assert "Rapport déjà importé pour PH-000001" in out
     assert _counts() == before
+
+
+def test_command_refuses_hostile_files_in_french(tmp_path):
+    huge = tmp_path / "entier.json"
+    huge.write_bytes(MALFORMED["5,000-digit integer"][0]())
+    deep = tmp_path / "lshw.json"
+    deep.write_bytes(_lshw_nested_3000_deep())
+
+    with pytest.raises(CommandError, match=r"2 fichier\(s\) sur 2 refusé\(s\)"):
+        _call(huge, deep)
+
+    assert f"{huge} : refusé — Le rapport contient un nombre entier de plusieurs milliers de chiffres" in _call.err
+    assert f"{deep} : refusé — Le fichier JSON est imbriqué trop profondément" in _call.err
+    assert _counts()["SnapshotImport"] == 0
 
 
 def test_command_reports_bad_files_imports_the_others_and_exits_non_zero(tmp_path):
