@@ -848,3 +848,71 @@ ALL_CASES = [
     lists_over_http,
     million_items,
 ]
+
+
+def snapshot_upload_http(context) -> list[dict]:
+    """Workbench upload over HTTP (gunicorn) against the in-process import of the same snapshot, per sample file."""
+    from bench import snapshot_api
+
+    rows, ratios = [], []
+    for name, over_http, in_process in snapshot_api.http_against_in_process():
+        ratio = p50(over_http) / p50(in_process)
+        ratios.append(ratio)
+        rows.append(
+            row(
+                f"envoi Workbench en HTTP : {name}",
+                over_http,
+                floor=p50(in_process),
+                ratio=ratio,
+                target="(par fichier)",
+                passed=None,
+                detail=f"{len(over_http)} envois ; plancher : l'import du même rapport dans le processus",
+            )
+        )
+    overall = statistics.median(ratios)
+    rows.append(
+        row(
+            "envoi Workbench en HTTP / import dans le processus (médiane des fichiers)",
+            ratio=overall,
+            target="ratio ≤ 2",
+            passed=overall <= 2,
+            detail="gunicorn 2 workers, client urllib comme workbench-script, une connexion par envoi",
+        )
+    )
+    return rows
+
+
+def snapshot_pileup(context) -> list[dict]:
+    """The 40th snapshot of one machine imports as fast as the first ones (DeviceHub slows as they pile up)."""
+    from bench import snapshot_api
+
+    measured = snapshot_api.pileup(40)
+    timings, queries = measured["timings"], measured["queries"]
+    early, late = timings[1:6], timings[-5:]  # the first import creates the item: not the same work
+    ratio = p50(late) / p50(early)
+    return [
+        row(
+            "40 rapports d'une même machine : imports 36-40 / imports 2-6",
+            late,
+            floor=p50(early),
+            ratio=ratio,
+            target="ratio ≤ 1.25 ; requêtes égales",
+            passed=ratio <= 1.25 and queries[1] == queries[-1],
+            detail=f"requêtes par import : {queries[1]} (2e) → {queries[-1]} (40e)",
+        )
+    ]
+
+
+def devicehub_comparison(context) -> list[dict]:
+    """DeviceHub on the same files: not measurable here (reported, not run)."""
+    return [
+        skipped(
+            "import DeviceHub sur les mêmes fichiers (objectif ≥ 3× plus lent que Filière)",
+            "DeviceHub n'est pas installable ici : PyPI ne publie que ereuse-devicehub 0.1.1 (2016 : Flask, Eve, "
+            "MongoDB ; antérieur aux formats Workbench 11 et workbench-script), le DeviceHub actuel "
+            "(devicehub-django) n'y est pas, et rien d'autre que PyPI, Debian et npm n'est joignable",
+        )
+    ]
+
+
+ALL_CASES += [snapshot_upload_http, snapshot_pileup, devicehub_comparison]
