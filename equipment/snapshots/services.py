@@ -52,6 +52,7 @@ class SnapshotOutcome:
     drives_added: int = 0
     drives_updated: int = 0
     drives_removed: int = 0
+    drives_past: int = 0  # drives only an older snapshot saw: recorded as removed, for their erasures
     erasures_added: int = 0
     warnings: tuple[str, ...] = ()
 
@@ -65,6 +66,7 @@ class SnapshotOutcome:
             _count(self.drives_added, "support ajouté", "supports ajoutés"),
             _count(self.drives_updated, "support mis à jour", "supports mis à jour"),
             _count(self.drives_removed, "support retiré", "supports retirés"),
+            _count(self.drives_past, "ancien support enregistré", "anciens supports enregistrés"),
             _count(self.erasures_added, "effacement enregistré", "effacements enregistrés"),
         ]
         details = "".join(f", {part}" for part in details if part)
@@ -416,7 +418,8 @@ def _drives_upsert(
     Drive.objects.bulk_create(to_create)
     if to_update:
         Drive.objects.bulk_update(list(to_update.values()), fields=[*_DRIVE_SPECS, "last_seen_in", "removed_at"])
-    outcome.drives_added = len(to_create)
+    outcome.drives_added = len(current_new)
+    outcome.drives_past = len(to_create) - len(current_new)
     return pairs
 
 
