@@ -28,6 +28,7 @@ class SnapshotUploadForm(forms.Form):
         label="Rapport matériel",
         help_text="Le fichier JSON produit par l'eReuse Workbench (Workbench 11/12 ou workbench-script).",
     )
+
     def __init__(self, *args, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
         # The workshop's own donation search (reference, donor), as on the item page.

@@ -12,8 +12,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from equipment.enums import ErasureResult
+from equipment.enums import ErasureResult, ItemStatus
 from equipment.models import Drive, ErasureRecord, Item, SnapshotImport
+from equipment.services import item_transition
+from equipment.snapshots import SnapshotError
 from equipment.snapshots.services import snapshot_import, snapshot_ingest
 
 SNAPSHOTS = Path(__file__).resolve().parents[2] / "data" / "snapshots"
@@ -195,3 +197,18 @@ def test_the_fortieth_snapshot_of_a_machine_costs_the_queries_of_the_second():
 
     assert SnapshotImport.objects.count() == 40
     assert len(fortieth.captured_queries) == len(second.captured_queries)
+
+
+def test_past_the_audit_no_snapshot_adds_a_drive_not_even_an_older_one_and_says_so():
+    item = snapshot_import(data=workbench_snapshot("2022-03-01T08:00:00+00:00", drive="HDD-1"))
+    item_transition(item=item, to_status=ItemStatus.IN_AUDIT)
+    item_transition(item=item, to_status=ItemStatus.REFURBISHED)
+    before = state(item)
+
+    with pytest.raises(SnapshotError, match="Repassez-le en audit"):
+        snapshot_import(data=workbench_snapshot("2022-01-01T08:00:00+00:00", drive="HDD-OLD"))
+    outcome = snapshot_ingest(data=workbench_snapshot("2022-04-01T08:00:00+00:00", drive="HDD-1"))
+
+    assert outcome.current and outcome.drives_added == 0
+    after = state(item)
+    assert after["current"] == before["current"] and after["history"] == 2
