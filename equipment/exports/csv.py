@@ -1,27 +1,32 @@
 """The equipment CSV export (/materiel/export.csv and its background job): the list's filters, streamed in blocks.
 
-The columns are those of the import (`import_equipment`): an exported file can be imported again as it is. The
-BOM and the header go out at once, before any row is read; the rows follow in blocks of ~256 KiB, so a
-100,000-row export starts at once and never sits whole in memory.
+The file speaks French like the dashboard's CSV files: the import's columns under French headings (« Étiquette »,
+« Catégorie », « Reçu le »…), categories and statuses by their labels (« Unité centrale », « Recyclé (DEEE) »), dates
+as jj/mm/aaaa, weights with a decimal comma, « ; » between cells, UTF-8 with a BOM. The import reads this header and
+these values as well as its documented ones: an exported file can be imported again as it is. The BOM and the
+header go out at once, before any row is read; the rows follow in blocks of ~256 KiB, so a 100,000-row export
+starts at once and never sits whole in memory.
 
 On PostgreSQL the rows are written by the database itself: `COPY (SELECT …) TO STDOUT` over the filtered queryset,
 its SELECT computing each cell exactly as the Python writer does (empty cells for NULL and empty text, decimal
-comma, formula neutralisation). A Python row and an HTTP chunk per item cost eight times PostgreSQL's own COPY;
-this costs about the COPY. Elsewhere (SQLite, `make run`) the rows go through Python's csv writer
-(`equipment.weee.documents.csv_lines`), which stays the reference: both give the same bytes
-(tests/equipment/test_export.py).
+comma, labels, jj/mm/aaaa dates, formula neutralisation). A Python row and an HTTP chunk per item cost eight times
+PostgreSQL's own COPY; this costs about the COPY. Elsewhere (SQLite, `make run`) the rows go through Python's csv
+writer (`equipment.weee.documents.csv_lines`), which stays the reference: both give the same bytes
+(tests/equipment/exports/test_copy.py).
 """
 
+import datetime
 from collections.abc import Iterator
 from decimal import Decimal
 from itertools import islice
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import F, Func, TextField
+from django.db.models import Case, F, Func, TextField, Value, When
 
+from equipment.enums import ItemCategory, ItemStatus
 from equipment.filters import ItemFilter
-from equipment.imports.csv_rows import HEADER
+from equipment.imports.csv_rows import FRENCH_HEADER
 from equipment.models import Item
 from equipment.weee.documents import csv_lines
 
@@ -42,23 +47,33 @@ COLUMNS = (
 )
 
 
+# Columns whose stored code is written as its French label.
+LABELS = {"category": dict(ItemCategory.choices), "status": dict(ItemStatus.choices)}
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
         return str(value).replace(".", ",")  # what a French spreadsheet reads as a number; the import accepts it
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
     return str(value)
 
 
 def export_rows(items) -> Iterator[list[str]]:
-    yield list(HEADER)
+    yield list(FRENCH_HEADER)
+    labels = [LABELS.get(name) for name in COLUMNS]
     for values in items.values_list(*COLUMNS).iterator(chunk_size=CHUNK_SIZE):
-        yield [_cell(value) for value in values]
+        yield [
+            _cell(labelled.get(value, value) if labelled else value)
+            for labelled, value in zip(labels, values, strict=True)
+        ]
 
 
 def _head() -> bytes:
     """The BOM and the header line, as `csv_lines` writes them."""
-    return "".join(islice(csv_lines(iter([list(HEADER)])), 2)).encode()
+    return "".join(islice(csv_lines(iter([list(FRENCH_HEADER)])), 2)).encode()
 
 
 class _TextCell(Func):
@@ -73,10 +88,23 @@ class _TextCell(Func):
 
 
 class _DateCell(Func):
-    """A date as Python's str() writes it (ISO), whatever the session's DateStyle."""
+    """A date as `_cell` writes it (jj/mm/aaaa), whatever the session's DateStyle."""
 
-    template = "TO_CHAR(%(expressions)s, 'YYYY-MM-DD')"
+    template = "TO_CHAR(%(expressions)s, 'DD/MM/YYYY')"
     output_field = TextField()
+
+
+def _label_cell(choices: dict[str, str]):
+    """A code written as its French label, as `export_rows` does (labels never start with = + - @)."""
+
+    def cell(expression):
+        return Case(
+            *(When(**{expression.name: code}, then=Value(label)) for code, label in choices.items()),
+            default=_TextCell(expression),
+            output_field=TextField(),
+        )
+
+    return cell
 
 
 class _DecimalCell(Func):
@@ -87,7 +115,11 @@ class _DecimalCell(Func):
     output_field = TextField()
 
 
-COPY_CELLS = {"received_on": _DateCell, "weight_kg": _DecimalCell}
+COPY_CELLS = {
+    "received_on": _DateCell,
+    "weight_kg": _DecimalCell,
+    **{name: _label_cell(choices) for name, choices in LABELS.items()},
+}
 
 
 def _copy_statement(items) -> str:

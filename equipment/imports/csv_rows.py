@@ -1,5 +1,10 @@
 """Reading an equipment CSV: encoding, header and per-row checks, without touching the database.
 
+Two headers are accepted: the documented one (HEADER: codes, ISO dates) and the French one the equipment export
+writes (FRENCH_HEADER: « Catégorie », « Reçu le »…, labels, jj/mm/aaaa dates), so an exported file imports again as
+it is. Whatever the header, a category or status may be written as its code or its French label, and a date as
+AAAA-MM-JJ or JJ/MM/AAAA.
+
 Every problem becomes one French message `ligne N : raison`, N being the line of the file (header = line 1).
 """
 
@@ -13,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import timezone
 
+from core.text import compact_key
 from equipment.enums import ItemCategory, ItemStatus
 
 HEADER = (
@@ -27,12 +33,37 @@ HEADER = (
     "weight_kg",
     "notes",
 )
+# The export's header, column for column (equipment.exports.csv writes it; the import reads it like HEADER).
+FRENCH_HEADER = (
+    "Étiquette",
+    "Catégorie",
+    "Marque",
+    "Modèle",
+    "N° de série",
+    "Statut",
+    "Reçu le",
+    "Donateur",
+    "Poids (kg)",
+    "Notes",
+)
 MAX_LENGTHS = {"asset_tag": 30, "brand": 100, "model": 200, "serial_number": 100, "donor": 200}
 MAX_WEIGHT = Decimal("99999.99")
 ASSET_TAG_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
 ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FRENCH_DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 CATEGORY_CODES = frozenset(ItemCategory.values)
 STATUS_CODES = frozenset(ItemStatus.values)
+
+
+def _codes_by_key(choices) -> dict[str, str]:
+    """Code or French label, typed with or without accents and capitals -> code (« Écran », « ecran », « screen »)."""
+    return {compact_key(text): code for code, label in choices for text in (code, label)}
+
+
+CATEGORY_BY_KEY = _codes_by_key(ItemCategory.choices)
+STATUS_BY_KEY = _codes_by_key(ItemStatus.choices)
+_HEADER_KEYS = tuple(compact_key(name) for name in HEADER)
+_FRENCH_HEADER_KEYS = tuple(compact_key(name) for name in FRENCH_HEADER)
 SAVE_AS_UTF8 = "enregistrez-le au format « CSV UTF-8 » depuis votre tableur"
 FIELD_LABELS = {
     "asset_tag": "étiquette",
@@ -106,9 +137,10 @@ def decode(content: bytes) -> tuple[str | None, str | None]:
 
 
 def _header_error(cells: list[str]) -> str | None:
-    header = [cell.strip().lower() for cell in cells]
-    if tuple(header) == HEADER:
+    keys = tuple(compact_key(cell) for cell in cells)
+    if keys in (_HEADER_KEYS, _FRENCH_HEADER_KEYS):
         return None
+    header = [cell.strip().lower() for cell in cells]
     expected = ",".join(HEADER)
     missing = [name for name in HEADER if name not in header]
     unknown = [cell.strip() for cell in cells if cell.strip().lower() not in HEADER]
@@ -122,18 +154,29 @@ def _header_error(cells: list[str]) -> str | None:
         problems.append("colonnes en double : " + ", ".join(doubled))
     if not problems:
         problems.append("les colonnes ne sont pas dans l'ordre attendu")
-    return f"ligne 1 : en-tête incorrect ({' ; '.join(problems)}). En-tête attendu : {expected}"
+    return (
+        f"ligne 1 : en-tête incorrect ({' ; '.join(problems)}). En-tête attendu : {expected} "
+        f"(ou celui de l'export du matériel : {';'.join(FRENCH_HEADER)})"
+    )
 
 
 def _parse_date(raw: str, today: datetime.date, errors: list[str]) -> datetime.date | None:
     if not raw:
-        errors.append("la date de réception est obligatoire (colonne received_on, format AAAA-MM-JJ)")
+        errors.append("la date de réception est obligatoire (colonne received_on, format AAAA-MM-JJ ou JJ/MM/AAAA)")
         return None
-    if not ISO_DATE_RE.match(raw):
-        errors.append(f"date de réception « {raw} » invalide : format attendu AAAA-MM-JJ, par exemple 2024-03-15")
+    french = FRENCH_DATE_RE.match(raw)
+    if not ISO_DATE_RE.match(raw) and not french:
+        errors.append(
+            f"date de réception « {raw} » invalide : format attendu AAAA-MM-JJ ou JJ/MM/AAAA, par exemple 2024-03-15 "
+            "ou 15/03/2024"
+        )
         return None
     try:
-        value = datetime.date.fromisoformat(raw)
+        value = (
+            datetime.date(int(french[3]), int(french[2]), int(french[1]))
+            if french
+            else datetime.date.fromisoformat(raw)
+        )
     except ValueError:
         errors.append(f"la date de réception « {raw} » n'existe pas")
         return None
@@ -173,14 +216,14 @@ def _parse_row(line: int, cells: list[str], today: datetime.date) -> tuple[CsvRo
     tag = values["asset_tag"]
     if tag and len(tag) <= MAX_LENGTHS["asset_tag"] and not ASSET_TAG_RE.match(tag):
         errors.append(f"étiquette « {tag} » invalide : lettres sans accent, chiffres, tirets, points ou soulignés")
-    category = values["category"].lower()
+    category = CATEGORY_BY_KEY.get(compact_key(values["category"]), values["category"].lower())
     if not category:
         errors.append("la catégorie est obligatoire (colonne category)")
     elif category not in CATEGORY_CODES:
         errors.append(
             f"catégorie « {values['category']} » inconnue ; codes possibles : {_codes(ItemCategory.choices)}"
         )
-    status = values["status"].lower() or ItemStatus.RECEIVED.value
+    status = STATUS_BY_KEY.get(compact_key(values["status"]), values["status"].lower()) or ItemStatus.RECEIVED.value
     if status not in STATUS_CODES:
         errors.append(f"statut « {values['status']} » inconnu ; codes possibles : {_codes(ItemStatus.choices)}")
         status = None
@@ -212,7 +255,8 @@ class _Duplicates:
         self.serials: dict[tuple[str, str], int] = {}
 
     def check(self, line: int, cells: list[str]) -> list[str]:
-        tag, category, serial = cells[0].strip(), cells[1].strip().lower(), cells[4].strip()
+        tag, serial = cells[0].strip(), cells[4].strip()
+        category = CATEGORY_BY_KEY.get(compact_key(cells[1]), cells[1].strip().lower())
         errors = []
         if tag:
             first = self.tags.setdefault(tag, line)

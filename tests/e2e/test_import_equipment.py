@@ -32,7 +32,7 @@ def shot(page, name):
 def test_technician_uploads_sees_errors_then_previews_and_confirms(page, live_url, login, axe_check, tmp_path):
     UserFactory(username="tech", technician=True)
     bad = tmp_path / "bad.csv"
-    bad.write_text(CSV + "\n,ecran,,,,,15/03/2024,,,\n", encoding="utf-8")
+    bad.write_text(CSV + "\n,tablette,,,,,15.03.2024,,,\n", encoding="utf-8")
     good = tmp_path / "lot.csv"
     good.write_text(CSV + "\n", encoding="utf-8")
 
@@ -46,8 +46,8 @@ def test_technician_uploads_sees_errors_then_previews_and_confirms(page, live_ur
     page.get_by_role("button", name="Vérifier le fichier").click()
     alert = page.get_by_role("alert")
     alert.get_by_text("n'a pas été importé : 2 erreurs").wait_for()
-    assert "ligne 5 : catégorie « ecran » inconnue" in alert.inner_text()
-    assert "ligne 5 : date de réception « 15/03/2024 » invalide" in alert.inner_text()
+    assert "ligne 5 : catégorie « tablette » inconnue" in alert.inner_text()
+    assert "ligne 5 : date de réception « 15.03.2024 » invalide" in alert.inner_text()
     shot(page, "import-errors")
     axe_check(page)
 

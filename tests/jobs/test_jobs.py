@@ -66,8 +66,8 @@ def test_an_export_job_writes_the_filtered_items_and_offers_the_file(client, tec
     download = client.get(reverse("jobs:download", args=[job.pk]))
     content = b"".join(download.streaming_content).decode("utf-8-sig")
     lines = content.strip().splitlines()
-    assert lines[0].startswith("asset_tag;category;brand") and len(lines) == 3
-    assert all(";desktop;" in line for line in lines[1:])
+    assert lines[0].startswith("Étiquette;Catégorie;Marque") and len(lines) == 3
+    assert all(";Unité centrale;" in line for line in lines[1:])
     assert Item.objects.count() == 5  # an export writes nothing but its file
 
 

@@ -4,6 +4,7 @@ every database, the items the list shows."""
 import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from django.urls import reverse
 
 from equipment.enums import ItemCategory, ItemStatus
 from equipment.exports import csv as export_views
-from equipment.imports.csv_rows import HEADER
+from equipment.imports.csv_rows import FRENCH_HEADER
 from equipment.models import Item
 from tests.accounts.factories import UserFactory
 from tests.donations.factories import DonationFactory, DonorFactory
@@ -51,7 +52,7 @@ def tricky_items():
         ItemFactory(
             asset_tag=text.strip()[:20].replace("\n", "") + f"{n}" if n % 3 else f"X-{n}",
             category=[ItemCategory.SCREEN, ItemCategory.OTHER, ItemCategory.LAPTOP][n % 3],
-            status=[ItemStatus.RECEIVED, ItemStatus.IN_AUDIT][n % 2],
+            status=list(ItemStatus)[n % len(ItemStatus)],  # every status, written as its French label
             manufacturer=text,
             model=TRICKY[-1 - n],
             serial_number=f"{text}{n}" if n % 4 else "",
@@ -78,6 +79,10 @@ def test_copy_writes_the_same_bytes_as_the_python_writer(tricky_items, monkeypat
     assert len(rows) == len(TRICKY)
     notes = [row[-1] for row in rows]
     assert "'=SUM(A1:A9)" in notes and "'-" in notes and "ligne 1\r\nligne 2\r" in notes and "" in notes
+    assert {row[1] for row in rows} == {"Écran", "Autre", "Ordinateur portable"}
+    assert {row[5] for row in rows} == {status.label for status in ItemStatus}
+    assert "31/12/1999" in {row[6] for row in rows}
+    assert all(re.fullmatch(r"\d\d/\d\d/\d{4}", row[6]) for row in rows)
     assert len(list(export_views._copy_blocks(items))) > len(TRICKY) // 2
 
 
@@ -86,7 +91,7 @@ def test_an_export_that_can_match_nothing_is_the_header_alone():
 
     content = b"".join(export_views.export_blocks(Item.objects.none()))
 
-    assert content == "\ufeff".encode() + ";".join(HEADER).encode() + b"\r\n"
+    assert content == "\ufeff".encode() + ";".join(FRENCH_HEADER).encode() + b"\r\n"
 
 
 @pytest.mark.postgres

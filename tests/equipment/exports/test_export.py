@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from equipment.enums import ItemCategory, ItemStatus
-from equipment.imports.csv_rows import HEADER, parse
+from equipment.imports.csv_rows import FRENCH_HEADER, parse
 from tests.accounts.factories import UserFactory
 from tests.donations.factories import DonationFactory
 from tests.equipment.factories import ItemFactory
@@ -33,7 +33,7 @@ def export(client, **filters) -> tuple[StreamingHttpResponse, list[list[str]]]:
     return response, list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
 
 
-def test_export_is_streamed_with_the_import_header(technician_client):
+def test_export_is_streamed_in_french_like_the_dashboards_csv(technician_client):
     ItemFactory(asset_tag="PH-000001", weight_kg=Decimal("4.20"), donation=DonationFactory(donor__name="Mairie"))
 
     response, rows = export(technician_client)
@@ -41,11 +41,11 @@ def test_export_is_streamed_with_the_import_header(technician_client):
     assert isinstance(response, StreamingHttpResponse)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="materiel-')
-    assert rows[0] == list(HEADER)
-    assert rows[1] == ["PH-000001", "screen", "Dell", "P2217H", rows[1][4], "received", "2025-03-14", "Mairie"] + [
-        "4,20",
-        "",
-    ]
+    assert rows[0] == [
+        "Étiquette", "Catégorie", "Marque", "Modèle", "N° de série", "Statut", "Reçu le", "Donateur", "Poids (kg)",
+        "Notes",
+    ]  # fmt: skip
+    assert rows[1] == ["PH-000001", "Écran", "Dell", "P2217H", rows[1][4], "Reçu", "14/03/2025", "Mairie", "4,20", ""]
 
 
 def test_export_keeps_the_filters_of_the_list(technician_client):
@@ -66,13 +66,16 @@ def test_export_keeps_the_filters_of_the_list(technician_client):
 
 def test_an_exported_file_imports_again_without_errors(technician_client):
     ItemFactory.create_batch(3)
-    ItemFactory(desktop=True, status=ItemStatus.RECYCLED, notes="Carte mère HS; « à recycler »")
+    recycled = ItemFactory(desktop=True, status=ItemStatus.RECYCLED, notes="Carte mère HS; « à recycler »")
 
     content = b"".join(technician_client.get(URL).streaming_content)
 
     parsed = parse(content)
     assert parsed.errors == []
     assert len(parsed.rows) == 4
+    row = next(row for row in parsed.rows if row.asset_tag == recycled.asset_tag)
+    assert (row.category, row.status, row.received_on) == ("desktop", "recycled", recycled.received_on)
+    assert (row.weight_kg, row.notes) == (recycled.weight_kg, "Carte mère HS; « à recycler »")
 
 
 def test_an_invalid_filter_goes_back_to_the_list_with_a_message(technician_client):
@@ -113,7 +116,7 @@ def test_the_response_starts_before_any_item_is_read(technician_client):
         rest = list(chunks)
 
     assert not any("equipment_item" in query["sql"] for query in before.captured_queries + first.captured_queries)
-    assert head == "\ufeff".encode() + ";".join(HEADER).encode() + b"\r\n"
+    assert head == "\ufeff".encode() + ";".join(FRENCH_HEADER).encode() + b"\r\n"
     assert sum("equipment_item" in query["sql"] for query in streaming.captured_queries) == 1
     assert len(rest) == 1  # rows go out in blocks of ~256 KiB, not one chunk per row
     assert rest[0].count(b"\r\n") == 5

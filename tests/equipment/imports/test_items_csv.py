@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from donations.models import Donation, Donor
 from equipment.enums import ItemStatus, StatusChangeSource, WeeeCategory
-from equipment.imports.csv_rows import HEADER
+from equipment.imports.csv_rows import FRENCH_HEADER, HEADER, parse
 from equipment.imports.items_csv import items_csv_check, items_import_csv
 from equipment.imports.rows_insert import rows_insert
 from equipment.models import Item, StatusChange
@@ -271,9 +271,13 @@ BAD_FILES = {
         ["ligne 1 : en-tête incorrect (les colonnes ne sont pas dans l'ordre attendu)"],
     ),
     "header only": (HEADER_LINE + "\n", ["ligne 2 : le fichier ne contient aucune ligne de matériel"]),
-    "french date": (
-        csv_bytes(",screen,,,,,15/03/2024,,,").decode(),
-        ["ligne 2 : date de réception « 15/03/2024 » invalide : format attendu AAAA-MM-JJ"],
+    "dotted date": (
+        csv_bytes(",screen,,,,,15.03.2024,,,").decode(),
+        ["ligne 2 : date de réception « 15.03.2024 » invalide : format attendu AAAA-MM-JJ ou JJ/MM/AAAA"],
+    ),
+    "impossible french date": (
+        csv_bytes(",screen,,,,,31/02/2024,,,").decode(),
+        ["ligne 2 : la date de réception « 31/02/2024 » n'existe pas"],
     ),
     "impossible date": (
         csv_bytes(",screen,,,,,2024-02-30,,,").decode(),
@@ -282,8 +286,8 @@ BAD_FILES = {
     "future date": (csv_bytes(",screen,,,,,2999-01-01,,,").decode(), ["ligne 2 : la date de réception 2999-01-01"]),
     "missing date": (csv_bytes(",screen,,,,,,,,").decode(), ["ligne 2 : la date de réception est obligatoire"]),
     "unknown category": (
-        csv_bytes(",ecran,,,,,2024-03-15,,,").decode(),
-        ["ligne 2 : catégorie « ecran » inconnue ; codes possibles : screen (écran)"],
+        csv_bytes(",tablette,,,,,2024-03-15,,,").decode(),
+        ["ligne 2 : catégorie « tablette » inconnue ; codes possibles : screen (écran)"],
     ),
     "missing category": (csv_bytes(",,,,,,2024-03-15,,,").decode(), ["ligne 2 : la catégorie est obligatoire"]),
     "unknown status": (
@@ -337,7 +341,7 @@ def test_bad_file_is_refused_with_every_bad_line_in_french(tmp_path, text, expec
 
 def test_every_bad_row_is_reported_and_one_bad_row_among_good_ones_writes_nothing(tmp_path):
     good = [f"ATIS-{n},screen,Dell,P2217H,SN{n},,2024-03-15,Médiathèque de Denain,4.2," for n in range(50)]
-    rows = [*good[:20], ",ecran,,,,,2024-03-15,,,", *good[20:], ",screen,,,,,2024-13-01,,-1,"]
+    rows = [*good[:20], ",tablette,,,,,2024-03-15,,,", *good[20:], ",screen,,,,,2024-13-01,,-1,"]
 
     errors = refused(tmp_path, csv_bytes(*rows))
 
@@ -437,3 +441,29 @@ def test_bulk_insert_refuses_what_the_database_forbids_as_an_integrity_error():
             [{"asset_tag": recorded.asset_tag, "category": "screen", "received_on": recorded.received_on}],
             now=timezone.now(),
         )
+
+
+def test_the_exports_french_header_labels_and_dates_read_like_the_documented_codes():
+    french = "\ufeff" + ";".join(FRENCH_HEADER) + "\r\n"
+    french += "PH-000009;Unité centrale;HP;ProDesk 400;SN1;Recyclé (DEEE);14/03/2025;Mairie de Denain;6,50;HS\r\n"
+    french += "PH-000010;ecran;Dell;P2217H;SN2;en audit;2025-03-14;;4,2;\r\n"
+    documented = csv_bytes(
+        "PH-000009,desktop,HP,ProDesk 400,SN1,recycled,2025-03-14,Mairie de Denain,6.5,HS",
+        "PH-000010,screen,Dell,P2217H,SN2,in_audit,2025-03-14,,4.2,",
+    )
+
+    from_export, from_documented = parse(french.encode()), parse(documented)
+
+    assert from_export.errors == [] and from_documented.errors == []
+    assert [row.__dict__ | {"line": 0} for row in from_export.rows] == [
+        row.__dict__ | {"line": 0} for row in from_documented.rows
+    ]
+    assert (from_export.rows[0].category, from_export.rows[0].status) == ("desktop", "recycled")
+    assert from_export.rows[0].received_on == datetime.date(2025, 3, 14)
+
+
+def test_a_wrong_header_names_both_accepted_headers(tmp_path):
+    errors = refused(tmp_path, csv_bytes(",screen,,,,,2024-03-15,,,", header="tag,cat"))
+
+    assert "En-tête attendu : asset_tag,category,brand,model" in errors[0]
+    assert "(ou celui de l'export du matériel : Étiquette;Catégorie;Marque;" in errors[0]

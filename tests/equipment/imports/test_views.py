@@ -119,13 +119,13 @@ def test_the_preview_says_which_computers_come_in_exempt_from_the_erasure_proof(
 
 
 def test_bad_file_shows_every_error_line_and_keeps_nothing(technician_client, tmp_path):
-    response = upload(technician_client, ROWS[0], ",ecran,,,,,2024-03-15,,,", ",screen,,,,,15/03/2024,,-2,")
+    response = upload(technician_client, ROWS[0], ",tablette,,,,,2024-03-15,,,", ",screen,,,,,15.03.2024,,-2,")
 
     assert response.status_code == 200
     html = response.content.decode()
     assert "n'a pas été importé : 3 erreurs" in html
-    assert "ligne 3 : catégorie « ecran » inconnue" in html
-    assert "ligne 4 : date de réception « 15/03/2024 » invalide" in html
+    assert "ligne 3 : catégorie « tablette » inconnue" in html
+    assert "ligne 4 : date de réception « 15.03.2024 » invalide" in html
     assert "ligne 4 : poids négatif (-2)" in html
     assert Item.objects.count() == 0
     assert pending_files(tmp_path) == []
