@@ -273,6 +273,9 @@ FILIERE = {
     "SENIOR_AGE": int(os.environ.get("FILIERE_SENIOR_AGE", "60")),
     "CERTIFICATION_VALIDITY_MONTHS": int(os.environ.get("FILIERE_CERTIFICATION_VALIDITY_MONTHS", "6")),
     "PROGRAMME_PERIOD_YEARS": int(os.environ.get("FILIERE_PROGRAMME_PERIOD_YEARS", "3")),
+    # Check-in and handover are recorded on the event's day; this many days before and after are accepted too
+    # (1: the handovers typed in the next morning from the signed sheets).
+    "EVENT_DAY_MARGIN_DAYS": int(os.environ.get("FILIERE_EVENT_DAY_MARGIN_DAYS", "0")),
     # Handover sheets and invitation letters (distributions): partners named, warranty, support, data notice.
     "PARTNERS": os.environ.get("FILIERE_PARTNERS", "ATIS (reconditionnement), Emmaüs Connect (prise en main)"),
     "WARRANTY": os.environ.get(

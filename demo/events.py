@@ -140,6 +140,7 @@ def populate(users: dict[str, User]) -> None:
         capacity=40,
         partner=emmaus,
         agenda=AGENDA,
+        today=past_day,
     )
     event_schedule(event=past, by=coordination)
     invited = households_invite(
@@ -149,7 +150,7 @@ def populate(users: dict[str, User]) -> None:
         invitation_allocate_pack(invitation=invitation, pack=next(packs), by=coordination)
     for minute, invitation in enumerate(invited):
         if invitation.household.last_name == PAST_ABSENT:
-            invitation_check_in(invitation=invitation, status="absent", by=coordination)
+            invitation_check_in(invitation=invitation, status="absent", by=coordination, at=_at(past_day, 18, 30))
             continue
         invitation_check_in(invitation=invitation, status="present", by=coordination, at=_at(past_day, 16, minute * 4))
         paid = minute % 2 == 0

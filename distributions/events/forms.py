@@ -2,6 +2,7 @@ import datetime
 import re
 
 from django import forms
+from django.utils import timezone
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
@@ -10,8 +11,22 @@ from distributions.events.models import Event
 from distributions.packs.models import Pack
 from territory.models import Commune
 
+DEFAULT_START = datetime.time(16, 0)
 DEFAULT_AGENDA = "16:00 Accueil des foyers\n16:30 Discours\n17:00 Remise des équipements\n18:00 Verre de l'amitié"
 AGENDA_LINE = re.compile(r"^(?P<hour>\d{1,2})\s*[:hH.]\s*(?P<minute>\d{2})?\s*[-–—:]?\s*(?P<label>.*)$")
+
+
+def agenda_shift(agenda: list[tuple[datetime.time, str]], minutes: int) -> list[tuple[datetime.time, str]]:
+    """The same programme `minutes` later (or earlier), kept within the day."""
+    shifted = []
+    for time, label in agenda:
+        total = min(max(time.hour * 60 + time.minute + minutes, 0), 23 * 60 + 59)
+        shifted.append((datetime.time(total // 60, total % 60), label))
+    return shifted
+
+
+def _minutes(time: datetime.time) -> int:
+    return time.hour * 60 + time.minute
 
 
 def agenda_parse(text: str) -> list[tuple[datetime.time, str]]:
@@ -54,7 +69,8 @@ class EventForm(forms.ModelForm):
         label="Programme",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Une étape par ligne : l'heure puis ce qui se passe, par exemple « 16:30 Discours ».",
+        help_text="Une étape par ligne : l'heure puis ce qui se passe, par exemple « 16:30 Discours ». Laissé tel "
+        "quel, le programme suit l'heure de début.",
     )
 
     class Meta:
@@ -75,11 +91,36 @@ class EventForm(forms.ModelForm):
         self.fields["partner"].empty_label = "Aucun"
         if self.instance.pk:
             self.fields["agenda"].initial = "\n".join(str(line) for line in self.instance.agenda.all())
+            self.start_shown = self.instance.start_time
         else:
             self.fields["agenda"].initial = DEFAULT_AGENDA
+            self.fields["start_time"].initial = self.start_shown = DEFAULT_START
+
+    def clean_date(self):
+        date = self.cleaned_data["date"]
+        if date < timezone.localdate() and (self.instance.pk is None or date != self.instance.date):
+            raise forms.ValidationError(
+                f"Le {date:%d/%m/%Y} est passé : un événement se prévoit à une date à venir (ou aujourd'hui)."
+            )
+        return date
 
     def clean_agenda(self):
         return agenda_parse(self.cleaned_data["agenda"])
+
+    def clean(self):
+        cleaned = super().clean()
+        start, agenda = cleaned.get("start_time"), cleaned.get("agenda")
+        if start is None or agenda is None:
+            return cleaned
+        # The programme shown was written for the start time shown: left as it was, it moves with a new start
+        # (an event at 14:00 must not get a programme starting at 16:00).
+        try:
+            shown = agenda_parse(self.fields["agenda"].initial)
+        except forms.ValidationError:
+            shown = None
+        if agenda == shown and start != self.start_shown:
+            cleaned["agenda"] = agenda_shift(agenda, _minutes(start) - _minutes(self.start_shown))
+        return cleaned
 
     def event_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -20,6 +20,30 @@ from distributions.packs.models import PackItem
 from equipment.enums import ItemCategory
 
 
+def event_day_window(event: Event) -> tuple[datetime.date, datetime.date]:
+    """The days check-in and handovers may be recorded: the event's day, widened by EVENT_DAY_MARGIN_DAYS."""
+    margin = datetime.timedelta(days=settings.FILIERE["EVENT_DAY_MARGIN_DAYS"])
+    return event.date - margin, event.date + margin
+
+
+def event_day_refusal(event: Event, moment: datetime.datetime | None = None) -> str | None:
+    """Why the day's steps (check-in, handover) cannot be recorded at `moment` (now by default), or None."""
+    now = timezone.now()
+    moment = moment or now
+    if moment > now + datetime.timedelta(minutes=5):
+        return f"L'heure indiquée ({timezone.localtime(moment):%d/%m/%Y %H:%M}) n'est pas encore arrivée."
+    first, last = event_day_window(event)
+    day = timezone.localdate(moment)
+    if first <= day <= last:
+        return None
+    when = f"le {event.date:%d/%m/%Y}" if first == last else f"du {first:%d/%m/%Y} au {last:%d/%m/%Y}"
+    moment_text = "Nous sommes" if moment is now else "L'heure indiquée tombe"
+    return (
+        f"L'accueil et les remises de « {event.title} » s'enregistrent le jour de l'événement ({when}). "
+        f"{moment_text} le {day:%d/%m/%Y}."
+    )
+
+
 def event_seats_taken(event: Event) -> int:
     return event.invitations.seated().count()
 

@@ -27,7 +27,7 @@ from distributions.events.enums import (
     PaymentMeans,
 )
 from distributions.events.models import AgendaItem, Event, Invitation
-from distributions.events.selectors import households_annotated_for_event, invitation_refusal
+from distributions.events.selectors import event_day_refusal, households_annotated_for_event, invitation_refusal
 from distributions.packs.enums import PackStatus
 from distributions.packs.models import Pack
 from distributions.packs.services import pack_hand_over, pack_release_items, pack_reserve_items
@@ -67,6 +67,20 @@ def _check_planned(event: Event) -> None:
         )
 
 
+def _check_event_day(event: Event, at: datetime.datetime | None) -> None:
+    refusal = event_day_refusal(event, at)
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def _check_not_past(date: datetime.date, today: datetime.date | None) -> None:
+    today = today or timezone.localdate()
+    if date < today:
+        raise ValidationError(
+            {"date": f"Le {date:%d/%m/%Y} est passé : un événement se prévoit à une date à venir (ou aujourd'hui)."}
+        )
+
+
 def _check_coordination(by: User) -> None:
     if not may(by, Capability.EVENT_MANAGE):
         raise ValidationError("Seule la coordination peut faire cela.")
@@ -94,14 +108,20 @@ def _save_agenda(event: Event, agenda: Iterable[tuple[datetime.time, str]]) -> N
 
 
 @transaction.atomic
-def event_create(*, by: User, agenda: Iterable[tuple[datetime.time, str]] = (), **fields) -> Event:
-    """A new event, as a draft: coordination invites households and allocates packs before scheduling it."""
+def event_create(
+    *, by: User, agenda: Iterable[tuple[datetime.time, str]] = (), today: datetime.date | None = None, **fields
+) -> Event:
+    """A new event, as a draft: coordination invites households and allocates packs before scheduling it.
+
+    Never in the past. `today` records an event after the fact (the demo's past event); pages never pass it.
+    """
     _check_coordination(by)
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
         raise ValidationError(f"Champs inconnus : {', '.join(sorted(unknown))}.")
     event = Event(created_by=by, status=EventStatus.DRAFT, **fields)
     event.full_clean()
+    _check_not_past(event.date, today)
     event.save()
     _save_agenda(event, agenda)
     return event
@@ -116,6 +136,8 @@ def event_update(*, event: Event, by: User, agenda: Iterable[tuple[datetime.time
         raise ValidationError(f"Champs inconnus : {', '.join(sorted(unknown))}.")
     event = _lock_event(event)
     _check_open(event)
+    if "date" in fields and fields["date"] != event.date:
+        _check_not_past(fields["date"], None)
     for name, value in fields.items():
         setattr(event, name, value)
     seated = event.invitations.seated().count()
@@ -434,6 +456,7 @@ def invitation_check_in(
         raise ValidationError("Choisissez présent, absent ou excusé.")
     invitation = _lock_invitation(invitation)
     _check_planned(invitation.event)
+    _check_event_day(invitation.event, at)
     if invitation.status in (InvitationStatus.HANDED_OVER, InvitationStatus.WITHDRAWN):
         raise ValidationError(
             f"{invitation.household} est « {_status_label(invitation.status)} » : le pointage ne change plus."
@@ -509,6 +532,7 @@ def invitation_hand_over(
     if invitation.status == InvitationStatus.HANDED_OVER:
         return HandoverOutcome(invitation=invitation, already_recorded=True)
     _check_planned(invitation.event)
+    _check_event_day(invitation.event, at)
     if invitation.status != InvitationStatus.PRESENT:
         raise ValidationError(
             f"{invitation.household} est « {_status_label(invitation.status)} » : pointez-le présent avant la remise."
@@ -516,11 +540,13 @@ def invitation_hand_over(
     if invitation.pack_id is None:
         raise ValidationError(f"{invitation.household} n'a pas de pack attribué : attribuez-lui un pack d'abord.")
     price_amount = _clean_payment(payment_means, price_amount)
-    household_mark_equipped(household=invitation.household, on=invitation.event.date, by=by)
+    # Dated when it happens: the household is equipped on the day the pack changed hands.
+    handed_over_at = at or timezone.now()
+    household_mark_equipped(household=invitation.household, on=timezone.localdate(handed_over_at), by=by)
     pack_hand_over(
         pack=invitation.pack, by=by, note=f"Pack {invitation.pack.reference} remis ({_event_note(invitation.event)})"
     )
-    invitation.handed_over_at = at or timezone.now()
+    invitation.handed_over_at = handed_over_at
     invitation.handed_over_by = by
     invitation.payment_means = payment_means
     invitation.price_amount = price_amount

@@ -22,6 +22,7 @@ from distributions.events.forms import EventForm, HandoverForm, OnboardingForm, 
 from distributions.events.models import Event, Invitation
 from distributions.events.selectors import (
     candidates,
+    event_day_refusal,
     event_invitations,
     events_page,
     pack_items_sorted,
@@ -352,6 +353,7 @@ def event_day(request, pk):
         "event": event,
         "invitations": invitations,
         "waiting_for_pack": waiting_for_pack,
+        "day_refusal": event_day_refusal(event),
         "query": query,
         "counts": {
             status.label: sum(1 for invitation in invitations if invitation.status == status)
@@ -414,6 +416,7 @@ def invitation_handover(request, pk, invitation_id):
         "invitation": invitation,
         "items": pack_items_sorted(invitation),
         "form": form,
+        "day_refusal": event_day_refusal(invitation.event),
     }
     return render(request, "distributions/invitation_handover.html", context)
 

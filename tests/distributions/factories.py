@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from distributions.packs.models import Pack, PackTemplate, PackTemplateLine
 from equipment.enums import ItemCategory
@@ -38,13 +39,14 @@ class PackFactory(factory.django.DjangoModelFactory):
 
 
 class EventFactory(factory.django.DjangoModelFactory):
-    """A distribution event programmed in a month, 40 places; `draft=True` for one still being prepared."""
+    """A distribution event programmed for today (check-in and handovers are recorded on the event's day), 40 places;
+    `draft=True` for one still being prepared, `in_a_month=True` for one still to come."""
 
     class Meta:
         model = "distributions.Event"
 
     title = factory.Sequence(lambda n: f"Remise d'équipements n° {n}")
-    date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+    date = factory.LazyFunction(timezone.localdate)
     start_time = datetime.time(16, 0)
     place = "Salle des fêtes, Raismes"
     capacity = 40
@@ -53,6 +55,9 @@ class EventFactory(factory.django.DjangoModelFactory):
 
     class Params:
         draft = factory.Trait(status="draft")
+        in_a_month = factory.Trait(
+            date=factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+        )
 
 
 class InvitationFactory(factory.django.DjangoModelFactory):

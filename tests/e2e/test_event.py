@@ -21,7 +21,7 @@ def test_coordination_runs_an_event_from_invitations_to_handover(page, live_url,
     HouseholdFactory(certified=True, last_name="Lemaire", first_name="Sandrine")
     HouseholdFactory(certified=True, last_name="Bouchez", first_name="Kévin")
     packs = [complete_pack(), complete_pack()]
-    day = datetime.date.today() + datetime.timedelta(days=7)
+    day = datetime.date.today()  # check-in and handovers are recorded on the event's day
 
     login(page, "coord")
     page.get_by_role("link", name="Distributions").first.click()
@@ -121,3 +121,36 @@ def test_a_prescriber_and_the_partner_follow_the_event(page, live_url, login, ax
     axe_check(page)
     invitation.refresh_from_db()
     assert invitation.onboarding_attended is True
+
+
+def test_an_event_is_dated_when_it_happens(page, live_url, login, axe_check):
+    """No event in the past; the proposed programme follows the start time; before the day, the day screen says
+    when check-in opens instead of offering its buttons."""
+    coordinator = UserFactory(username="coord", coordination=True)
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+
+    login(page, "coord")
+    page.goto(live_url("/distributions/nouveau/"))
+    page.get_by_label(exactly("Titre")).fill("Remise de Wallers")
+    page.get_by_label(exactly("Date")).fill(yesterday.isoformat())
+    page.get_by_label(exactly("Heure de début")).fill("14:00")
+    page.get_by_label(exactly("Lieu")).fill("Salle polyvalente, Wallers")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_text(f"Le {yesterday:%d/%m/%Y} est passé").first.wait_for()
+    axe_check(page)
+    assert not Event.objects.exists()
+
+    in_a_week = datetime.date.today() + datetime.timedelta(days=7)
+    page.get_by_label(exactly("Date")).fill(in_a_week.isoformat())
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("heading", level=1, name=re.compile("Remise de Wallers")).wait_for()
+    event = Event.objects.get()
+    assert [str(line) for line in event.agenda.all()][0] == "14:00 Accueil des foyers"
+    main = page.locator("main").inner_text()
+    assert "14h00 — Accueil des foyers" in main and "16h00 — Accueil" not in main
+
+    invitation_with_pack(coordinator, event=event, household__last_name="Carpentier")
+    page.goto(live_url(f"/distributions/{event.pk}/accueil/"))
+    page.get_by_text(f"s'enregistrent le jour de l'événement (le {in_a_week:%d/%m/%Y})").wait_for()
+    assert page.get_by_role("button", name="Présent : CARPENTIER Martine").count() == 0
+    axe_check(page)

@@ -95,6 +95,24 @@ def test_a_handed_over_sheet_states_the_solidarity_price(client, coordinator):
     assert "15,00 € payés (chèque)." in text
 
 
+def test_the_sheet_prints_the_day_the_pack_was_actually_handed_over(client, coordinator, settings):
+    settings.FILIERE = {**settings.FILIERE, "EVENT_DAY_MARGIN_DAYS": 1}
+    event_day = timezone.localdate() - datetime.timedelta(days=1)
+    event, [handed, waiting] = _event(coordinator, 2, date=event_day)
+    hand_over(handed, coordinator)  # typed in the morning after
+    handed.refresh_from_db()
+    client.force_login(coordinator)
+
+    pages = pdf_pages(_get_pdf(client, reverse("distributions:sheets", args=[event.pk])))
+
+    moment = timezone.localtime(handed.handed_over_at)
+    handed_page, waiting_page = (
+        next(p for p in pages if i.household.last_name.upper() in p) for i in (handed, waiting)
+    )
+    assert f"Remise le {moment:%d/%m/%Y} à {moment:%H}h{moment:%M}, Salle des fêtes" in handed_page
+    assert f"Remise prévue le {event_day:%d/%m/%Y}, Salle des fêtes" in waiting_page
+
+
 def test_a_household_without_a_pack_has_no_sheet(client, coordinator):
     invitation = InvitationFactory()
     client.force_login(coordinator)

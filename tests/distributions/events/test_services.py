@@ -10,7 +10,7 @@ from beneficiaries.enums import HouseholdStatus
 from beneficiaries.models import PeriodOverride
 from beneficiaries.selectors import household_status
 from distributions.events.enums import EventStatus, InvitationStatus
-from distributions.events.models import Invitation
+from distributions.events.models import Event, Invitation
 from distributions.events.selectors import candidates, waiting_list
 from distributions.events.services import (
     event_allocate_packs,
@@ -192,7 +192,7 @@ def test_never_more_households_than_places_and_nothing_written_when_refused(coor
 
 
 def test_an_invitation_the_rules_refuse_blocks_the_whole_selection(coordinator):
-    event = EventFactory()
+    event = EventFactory(in_a_month=True)
     ok = HouseholdFactory(certified=True)
     expiring = HouseholdFactory(last_name="Bientot")
     CertificationFactory(household=expiring, expires_on=event.date)
@@ -598,3 +598,78 @@ def test_a_pack_promised_to_an_invited_household_cannot_be_dissolved():
     pack.refresh_from_db()
     assert pack.status == PackStatus.ALLOCATED
     assert set(pack.items.values_list("status", flat=True)) == {ItemStatus.RESERVED}
+
+
+# --- A handover is dated when it happens ---------------------------------------------------------------------
+
+
+def test_check_in_and_handover_are_refused_before_the_events_day(coordinator):
+    event = EventFactory(in_a_month=True, title="Remise de Denain")
+    invitation = invitation_with_pack(coordinator, event=event)
+
+    with pytest.raises(ValidationError) as error:
+        invitation_check_in(invitation=invitation, status="present", by=coordinator)
+
+    assert error.value.messages == [
+        f"L'accueil et les remises de « Remise de Denain » s'enregistrent le jour de l'événement (le "
+        f"{event.date:%d/%m/%Y}). Nous sommes le {TODAY():%d/%m/%Y}."
+    ]
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.checked_in_at) == (InvitationStatus.INVITED, None)
+    Invitation.objects.filter(pk=invitation.pk).update(status=InvitationStatus.PRESENT, checked_in_at=timezone.now())
+    with pytest.raises(ValidationError, match="s'enregistrent le jour de l'événement"):
+        invitation_hand_over(invitation=invitation, by=coordinator, payment_means="free")
+    assert _statuses(invitation.pack) == {ItemStatus.RESERVED}
+
+
+def test_a_setting_widens_the_days_around_the_event(coordinator, settings):
+    settings.FILIERE = {**settings.FILIERE, "EVENT_DAY_MARGIN_DAYS": 1}
+    yesterday = EventFactory(date=TODAY() - datetime.timedelta(days=1))
+    invitation = invitation_with_pack(coordinator, event=yesterday)
+    Invitation.objects.filter(pk=invitation.pk).update(status=InvitationStatus.PRESENT, checked_in_at=timezone.now())
+
+    handed = invitation_hand_over(invitation=invitation, by=coordinator, payment_means="free").invitation
+
+    # Typed in the next morning: the household is equipped on the day the pack changed hands, not the event's.
+    assert timezone.localdate(handed.handed_over_at) == TODAY()
+    handed.household.refresh_from_db()
+    assert handed.household.equipped_on == TODAY()
+    far = EventFactory(date=TODAY() + datetime.timedelta(days=2))
+    with pytest.raises(ValidationError, match=r"s'enregistrent le jour de l'événement \(du "):
+        invitation_check_in(invitation=invitation_with_pack(coordinator, event=far), status="present", by=coordinator)
+
+
+def test_a_time_given_for_the_handover_must_be_on_the_day_and_not_to_come(coordinator):
+    invitation = invitation_with_pack(coordinator)
+    later = timezone.now() + datetime.timedelta(hours=3)
+
+    with pytest.raises(ValidationError, match="n'est pas encore arrivée"):
+        invitation_check_in(invitation=invitation, status="present", by=coordinator, at=later)
+    with pytest.raises(ValidationError, match="L'heure indiquée tombe le"):
+        invitation_check_in(
+            invitation=invitation, status="present", by=coordinator, at=timezone.now() - datetime.timedelta(days=3)
+        )
+
+
+def test_an_event_is_not_created_in_the_past(coordinator):
+    yesterday = TODAY() - datetime.timedelta(days=1)
+
+    with pytest.raises(ValidationError) as error:
+        event_create(by=coordinator, title="Oubliée", date=yesterday, start_time=datetime.time(14), place="Mairie")
+
+    assert error.value.message_dict == {
+        "date": [f"Le {yesterday:%d/%m/%Y} est passé : un événement se prévoit à une date à venir (ou aujourd'hui)."]
+    }
+    assert not Event.objects.exists()
+    today = event_create(by=coordinator, title="Ce soir", date=TODAY(), start_time=datetime.time(18), place="Mairie")
+    with pytest.raises(ValidationError, match="est passé"):
+        event_update(event=today, by=coordinator, date=yesterday)
+    # After the fact, a script says which day it records the event on (the demo's past event).
+    assert event_create(
+        by=coordinator,
+        title="Rattrapage",
+        date=yesterday,
+        start_time=datetime.time(14),
+        place="Mairie",
+        today=yesterday,
+    ).pk

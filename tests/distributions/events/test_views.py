@@ -194,7 +194,7 @@ def test_the_coordinations_event_list_shows_50_events_a_page_upcoming_first_with
     today = datetime.date.today()
     for n in range(55):
         EventFactory(title=f"Passé {n:02d}", date=today - datetime.timedelta(days=n + 1))
-    upcoming = EventFactory(title="Prochaine remise", date=today + datetime.timedelta(days=7), capacity=30)
+    upcoming = EventFactory(title="Prochaine remise", date=today, capacity=30)
     hand_over(invitation_with_pack(coordinator, event=upcoming), coordinator)
     InvitationFactory(event=upcoming)
     client.force_login(coordinator)
@@ -296,6 +296,73 @@ def test_coordination_creates_an_event_from_the_form(client, coordinator):
         "17:00 Remise des packs",
         "18:00 Verre de l'amitié",
     ]
+
+
+def _event_form(date, start_time="16:00", **fields):
+    return {
+        "title": "Remise de Raismes",
+        "date": date.isoformat(),
+        "start_time": start_time,
+        "place": "Salle des fêtes, Raismes",
+        "capacity": "40",
+        **fields,
+    }
+
+
+def test_the_programme_left_as_proposed_follows_the_start_time(client, coordinator):
+    client.force_login(coordinator)
+    proposed = client.get(reverse("distributions:create")).context["form"]["agenda"].value()
+    assert proposed.splitlines()[0] == "16:00 Accueil des foyers"
+
+    # As a browser sends the untouched textarea (CRLF line ends), for an event at 14:00.
+    client.post(
+        reverse("distributions:create"),
+        _event_form(datetime.date.today(), "14:00", agenda=proposed.replace("\n", "\r\n")),
+    )
+
+    event = Event.objects.get()
+    assert [str(line) for line in event.agenda.all()] == [
+        "14:00 Accueil des foyers",
+        "14:30 Discours",
+        "15:00 Remise des équipements",
+        "16:00 Verre de l'amitié",
+    ]
+    # Moved to 15:00 later, the programme moves with it while nobody rewrote it...
+    url = reverse("distributions:edit", args=[event.pk])
+    shown = client.get(url).context["form"]["agenda"].value()
+    client.post(url, _event_form(event.date, "15:00", agenda=shown))
+    assert [str(line) for line in event.agenda.all()][0] == "15:00 Accueil des foyers"
+    # ... and a programme written by hand is kept as written.
+    client.post(url, _event_form(event.date, "17:00", agenda="16:30 Installation\n17:00 Accueil"))
+    assert [str(line) for line in event.agenda.all()] == ["16:30 Installation", "17:00 Accueil"]
+
+
+def test_an_event_in_the_past_is_refused_with_every_other_error_at_once(client, coordinator):
+    client.force_login(coordinator)
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+
+    response = client.post(reverse("distributions:create"), _event_form(yesterday, place="", agenda=""))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"Le {yesterday:%d/%m/%Y} est passé : un événement se prévoit à une date à venir" in html
+    assert "Ce champ est obligatoire" in html or "obligatoire" in html  # the place, in the same submit
+    assert not Event.objects.exists()
+
+
+def test_the_day_screen_before_the_day_says_when_check_in_opens_and_offers_no_button(client, coordinator):
+    event = EventFactory(in_a_month=True)
+    invitation_with_pack(coordinator, event=event)
+    client.force_login(coordinator)
+
+    html = client.get(reverse("distributions:day", args=[event.pk])).content.decode()
+
+    assert f"s'enregistrent le jour de l'événement (le {event.date:%d/%m/%Y})" in html.replace("&#x27;", "'")
+    assert 'value="present"' not in html and "Remettre le pack" not in html
+    today = EventFactory()
+    invitation_with_pack(coordinator, event=today)
+    html = client.get(reverse("distributions:day", args=[today.pk])).content.decode()
+    assert 'value="present"' in html and "jour de l&#x27;événement (le" not in html
 
 
 def test_a_bad_agenda_line_is_named_and_nothing_is_saved(client, coordinator):
