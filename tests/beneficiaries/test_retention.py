@@ -133,7 +133,7 @@ def test_every_meaningful_contact_restarts_the_retention_period(coordinator):
 
 def test_a_handover_is_a_contact(coordinator):
     with time_machine.travel(_paris(2024, 5, 2, 10, 0), tick=False):
-        invitation = invitation_with_pack(coordinator)
+        invitation = invitation_with_pack(coordinator, event__date=datetime.date(2024, 6, 1))
         Household.objects.filter(pk=invitation.household_id).update(last_activity_at=_paris(2023, 1, 1, 10, 0))
     with time_machine.travel(_paris(2024, 6, 1, 16, 0), tick=False):
         hand_over(invitation, coordinator)
@@ -149,7 +149,9 @@ def _bilan(year: int) -> dict:
 
 def test_the_bilan_and_the_handover_sheets_stay_whole_after_anonymisation(coordinator):
     with time_machine.travel(_paris(2024, 5, 2, 10, 0), tick=False):
-        invitation = invitation_with_pack(coordinator, household__last_name="Lemaire")
+        invitation = invitation_with_pack(
+            coordinator, household__last_name="Lemaire", event__date=datetime.date(2024, 6, 1)
+        )
         kept = invitation_with_pack(coordinator, event=invitation.event, household__last_name="Carpentier")
     with time_machine.travel(_paris(2024, 6, 1, 16, 0), tick=False):
         hand_over(invitation, coordinator)
