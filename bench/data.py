@@ -250,6 +250,9 @@ def items_write(state: dict, rng: random.Random, today: datetime.date, now) -> N
                 str(DEFAULT_WEEE_CATEGORY[item["category"]]) if recycled else "",
                 shipment,
                 _aware(item["received_on"] + datetime.timedelta(days=20)),
+                # The volume stands for years of history brought in past the audit, as the CSV import does: the
+                # storage rule's triggers accept such computers only as exempt.
+                computer and item["status"] not in (ItemStatus.RECEIVED, ItemStatus.IN_AUDIT),
             )
 
     columns = [
@@ -269,6 +272,7 @@ def items_write(state: dict, rng: random.Random, today: datetime.date, now) -> N
         "weee_category",
         "weee_shipment_id",
         "status_changed_at",
+        "erasure_exempt",
     ]
     copy_rows(Item, columns, item_rows(), now=now)
     history = apps.get_model("equipment", "HistoricalItem")
@@ -586,10 +590,10 @@ def items_add(count: int, *, start_id: int, now) -> None:
             """
             INSERT INTO equipment_item (id, asset_tag, category, form_factor, status, donation_id, received_on,
                 manufacturer, model, serial_number, cpu, os_installed, notes, recycling_reason, weee_category,
-                created_at, updated_at)
+                created_at, updated_at, erasure_exempt)
             SELECT n, 'PX-' || lpad(n::text, 8, '0'), (ARRAY['screen', 'desktop', 'keyboard', 'mouse'])[1 + mod(n, 4)],
                 '', (ARRAY['received', 'in_audit', 'refurbished'])[1 + mod(n, 3)], NULL, %s::date - mod(n, 2900)::int,
-                'Dell', 'P2217H', 'SX' || n, '', '', '', '', '', %s, %s
+                'Dell', 'P2217H', 'SX' || n, '', '', '', '', '', %s, %s, TRUE
             FROM generate_series(%s::bigint, %s::bigint) AS n
             """,
             [timezone.localdate(), now, now, start_id, start_id + count - 1],
