@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test quality bench serve loadtest worker backup restore clean venv
+.PHONY: run test quality bench serve loadtest worker backup restore clean venv messages
 
 $(STAMP): requirements.txt
 	@PYTHON=$$(scripts/find-python) || exit 1; \
@@ -29,6 +29,11 @@ run: $(STAMP)
 	@echo "  prescripteur-raismes, prescripteur-denain, partenaire"
 	@echo ""
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Plain French for Django's validation messages: recompile after editing locale/fr/LC_MESSAGES/django.po
+# (Debian package gettext); the compiled .mo is committed, so running the site needs no gettext.
+messages:
+	msgfmt --check -o locale/fr/LC_MESSAGES/django.mo locale/fr/LC_MESSAGES/django.po
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -57,7 +62,12 @@ worker: $(STAMP)
 		DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/filiere} $(PY) manage.py db_worker
 
 # Load test on the loopback (wrk, bounded in time): household list page vs a bare view, same gunicorn set-up.
-loadtest: $(STAMP)
+load# Plain French for Django's validation messages: recompile after editing locale/fr/LC_MESSAGES/django.po
+# (Debian package gettext); the compiled .mo is committed, so running the site needs no gettext.
+messages:
+	msgfmt --check -o locale/fr/LC_MESSAGES/django.mo locale/fr/LC_MESSAGES/django.po
+
+test: $(STAMP)
 	@command -v wrk >/dev/null || { echo "Installation de wrk (paquet Debian)…"; apt-get update -qq && apt-get install -y -qq wrk; }
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/filiere_bench} $(PY) bench/loadtest.py
 

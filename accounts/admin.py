@@ -48,9 +48,7 @@ class ShownNotWrittenAdmin(admin.ModelAdmin):
         organisation_id = obj.pk if isinstance(obj, Organisation) else obj.organisation_id
         if organisation_id is None:
             return "sur le serveur (compte sans organisation)"
-        return format_html(
-            '<a href="{}">Structures → gérer</a>', reverse("structures:detail", args=[organisation_id])
-        )
+        return format_html('<a href="{}">Structures → gérer</a>', reverse("structures:detail", args=[organisation_id]))
 
 
 @admin.register(Organisation)

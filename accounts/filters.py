@@ -2,6 +2,7 @@ import django_filters
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
+from core.forms import FilterForm
 
 
 class OrganisationFilter(django_filters.FilterSet):
@@ -17,6 +18,7 @@ class OrganisationFilter(django_filters.FilterSet):
     class Meta:
         model = Organisation
         fields = ["q", "kind", "active"]
+        form = FilterForm
 
     def filter_active(self, queryset, name, value):
         return queryset.filter(is_active=value == "oui")

@@ -5,7 +5,6 @@ point at them keep their history. A person belongs to one organisation; moving s
 Each change made by a person (`by`) is written to the admin's history of the object (LogEntry): who, when, what.
 """
 
-import re
 from collections.abc import Iterable
 
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
@@ -15,12 +14,12 @@ from django.db import transaction
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
+from core.validators import phone_normalise
 from security.sessions import sessions_end
 
 # Members of these organisations work in the Django admin (the workshop); the others never get admin access.
 STAFF_KINDS = frozenset({OrganisationKind.COORDINATION, OrganisationKind.REFURBISHER})
 
-_PHONE_CHARACTERS = re.compile(r"^[0-9+().\s-]+$")
 _ORGANISATION_FIELDS = ("name", "kind", "address", "phone", "email", "opening_hours")
 
 
@@ -49,9 +48,12 @@ def _save_organisation(
     existing = Organisation.objects.filter(name__iexact=organisation.name).exclude(pk=organisation.pk).first()
     if organisation.name and existing is not None:
         errors["name"] = [f"Une organisation porte déjà ce nom : « {existing.name} »."]
-    phone = organisation.phone
-    if phone and (not _PHONE_CHARACTERS.match(phone) or sum(c.isdigit() for c in phone) < 10):
-        errors["phone"] = ["Numéro de téléphone invalide : saisissez au moins 10 chiffres (ex. 03 27 09 00 00)."]
+    if organisation.phone:
+        # The rule of every phone number on the site (donors, households): French, written « 03 27 09 00 00 ».
+        try:
+            organisation.phone = phone_normalise(organisation.phone)
+        except ValidationError as error:
+            errors["phone"] = error.messages
     try:
         organisation.full_clean(exclude=list(errors))
     except ValidationError as error:

@@ -75,6 +75,16 @@ def criteria_error(criteria: set[EligibilityCriterion]) -> str | None:
     )
 
 
+def confirmation_errors(*, proof_seen: bool, data_notice_given: bool) -> dict[str, str]:
+    """What a certification states beside the criteria: the proof was seen, the household was told about its data."""
+    errors = {}
+    if not data_notice_given:
+        errors["data_notice_given"] = "Le foyer doit avoir été informé de l'usage de ses données (texte ci-dessus)."
+    if not proof_seen:
+        errors["proof_seen"] = "Cochez cette case une fois le justificatif vu : la certification en dépend."
+    return errors
+
+
 def birth_date_error(birth_date: datetime.date, on: datetime.date) -> str | None:
     if birth_date > on:
         return "La date de naissance est dans le futur."
@@ -90,8 +100,11 @@ def eligibility_validate(
     declared: Iterable[str],
     birth_date: datetime.date | None,
     on: datetime.date,
+    proof_seen: bool = True,
+    data_notice_given: bool = True,
 ) -> set[EligibilityCriterion]:
-    """Raise a ValidationError naming every rule that fails (by field); return the criteria to record."""
+    """Raise a ValidationError naming every rule that fails (by field), the certification's confirmations
+    included; return the criteria to record."""
     errors = {}
     if message := residence_error(typed_commune, commune):
         errors["commune"] = message
@@ -104,6 +117,7 @@ def eligibility_validate(
         criteria = {EligibilityCriterion(value) for value in declared} - COMPUTED_CRITERIA
     if message := criteria_error(criteria):
         errors["criteria"] = message
+    errors.update(confirmation_errors(proof_seen=proof_seen, data_notice_given=data_notice_given))
     if errors:
         raise ValidationError(errors)
     return criteria

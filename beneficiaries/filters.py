@@ -8,31 +8,32 @@ from accounts.models import Organisation
 from beneficiaries.enums import HouseholdStatus
 from beneficiaries.models import Household
 from beneficiaries.status import household_status_condition
+from core.components import CheckboxInput, Select, TextInput
+from core.forms import FilterForm
 from core.text import compact_key
-from core.widgets import CHECKBOX, SELECT, TEXT, CheckboxInput, FilterForm, Select, TextInput
 from territory.models import Commune
 
 EXPIRING_WITHIN_DAYS = 30
 
 
 class HouseholdFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Nom ou prénom", method="search", widget=TextInput(TEXT))
+    q = django_filters.CharFilter(label="Nom ou prénom", method="search", widget=TextInput())
     status = django_filters.ChoiceFilter(
         label="Statut",
         choices=HouseholdStatus.choices,
         empty_label="Tous",
         method="filter_status",
-        widget=Select(SELECT),
+        widget=Select(),
     )
     # Communes and structures: (id, name) pairs read once per page and set on the form (see __init__);
     # ModelChoiceFilter built an instance per option and read the chosen one again to validate it.
-    commune = django_filters.ChoiceFilter(label="Commune", empty_label="Toutes", widget=Select(SELECT))
+    commune = django_filters.ChoiceFilter(label="Commune", empty_label="Toutes", widget=Select())
     expiring = django_filters.BooleanFilter(
         label=f"Certification expirant sous {EXPIRING_WITHIN_DAYS} jours",
         method="filter_expiring",
-        widget=CheckboxInput(CHECKBOX),
+        widget=CheckboxInput(),
     )
-    structure = django_filters.ChoiceFilter(label="Structure", empty_label="Toutes", widget=Select(SELECT))
+    structure = django_filters.ChoiceFilter(label="Structure", empty_label="Toutes", widget=Select())
 
     class Meta:
         model = Household

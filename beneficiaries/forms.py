@@ -2,9 +2,18 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from beneficiaries.eligibility import birth_date_error, certified_criteria, criteria_error, residence_error
-from beneficiaries.enums import DECLARED_CRITERIA
+from beneficiaries.eligibility import (
+    birth_date_error,
+    certified_criteria,
+    confirmation_errors,
+    criteria_error,
+    residence_error,
+)
+from beneficiaries.enums import COMPUTED_CRITERIA, DECLARED_CRITERIA, EligibilityCriterion
 from beneficiaries.models import Household
+from beneficiaries.selectors import SimilarHousehold, household_similar
+from beneficiaries.services import DUPLICATE_MESSAGE
+from core.validators import phone_normalise, plain_text_check
 from territory.selectors import commune_match
 
 CRITERIA_CHOICES = [(criterion.value, criterion.label) for criterion in DECLARED_CRITERIA]
@@ -33,18 +42,23 @@ class DateInput(forms.DateInput):
 class HouseholdForm(forms.Form):
     """Identity, address and contact of the household's reference person."""
 
-    last_name = forms.CharField(label="Nom", max_length=100)
-    first_name = forms.CharField(label="Prénom", max_length=100)
+    last_name = forms.CharField(label="Nom", max_length=100, validators=[plain_text_check])
+    first_name = forms.CharField(label="Prénom", max_length=100, validators=[plain_text_check])
     birth_date = forms.DateField(label="Date de naissance", widget=DateInput)
     address = forms.CharField(
-        label="Adresse", max_length=250, help_text="Numéro et rue, complément éventuel (sans la commune)."
+        label="Adresse",
+        max_length=250,
+        help_text="Numéro et rue, complément éventuel (sans la commune).",
+        validators=[plain_text_check],
     )
     commune = CommuneField(
         label="Commune",
         max_length=100,
         help_text="Tapez le nom de la commune et choisissez-la dans la liste. Le code postal seul ne suffit pas.",
     )
-    phone = forms.CharField(label="Téléphone (facultatif)", max_length=30, required=False)
+    phone = forms.CharField(
+        label="Téléphone (facultatif)", max_length=30, required=False, help_text="Par exemple 06 12 34 56 78."
+    )
     email = forms.EmailField(label="E-mail (facultatif)", required=False)
     size = forms.IntegerField(label="Nombre de personnes dans le foyer", min_value=1, max_value=20, initial=1)
     note = forms.CharField(
@@ -64,6 +78,7 @@ class HouseholdForm(forms.Form):
 
     def __init__(self, *args, instance: Household | None = None, **kwargs):
         self.instance = instance
+        self.similar: list[SimilarHousehold] = []
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {name: getattr(instance, name) for name in self.household_fields()}
             kwargs["initial"]["commune"] = instance.commune.name
@@ -79,6 +94,38 @@ class HouseholdForm(forms.Form):
             raise forms.ValidationError(message)
         return birth_date
 
+    def clean_phone(self):
+        """The donors' form's rule (a French number, written « 06 12 34 56 78 »); a number saved before that rule
+        stays as it is while nobody changes it."""
+        phone = self.cleaned_data["phone"].strip()
+        if not phone or (self.instance is not None and phone == self.instance.phone):
+            return phone
+        return phone_normalise(phone)
+
+    def clean(self):
+        cleaned = super().clean()
+        self.similar = self._similar_households(cleaned)
+        return cleaned
+
+    def _similar_households(self, cleaned: dict) -> list[SimilarHousehold]:
+        """The duplicate step in the same submit as every other error: when something else is wrong (so the service
+        will not look), households like this one are looked up here and the reason is asked for at once. When the
+        form is valid, the service looks (and refuses without a reason)."""
+        identity = ("last_name", "first_name", "birth_date", "address", "commune")
+        if not self.errors or cleaned.get("duplicate_reason", "").strip():
+            return []
+        if any(cleaned.get(name) in (None, "") for name in identity):
+            return []
+        if self.instance is not None and all(cleaned[name] == getattr(self.instance, name) for name in identity):
+            return []  # an edit that leaves the identity as it was: the service does not look either
+        similar = household_similar(
+            **{name: cleaned[name] for name in identity},
+            exclude_pk=self.instance.pk if self.instance is not None else None,
+        )
+        if similar:
+            self.add_error("duplicate_reason", DUPLICATE_MESSAGE)
+        return similar
+
     def household_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.household_fields()}
 
@@ -86,6 +133,8 @@ class HouseholdForm(forms.Form):
 class HouseholdEditForm(HouseholdForm):
     """Correction of a registered household; carries the version it was opened at (concurrent edits). A missing
     version is not a form error: it reaches the service as None, which refuses it as a stale page would be."""
+
+    field_order = ["duplicate_reason", *HouseholdForm.household_fields()]
 
     version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=10)
 
@@ -124,6 +173,20 @@ class CertificationFields(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["criteria"].help_text = senior_help_text()
 
+    def certification_check(self, birth_date) -> None:
+        """The criteria (senior worked out from the birth date when it is known) and both confirmations."""
+        cleaned = self.cleaned_data
+        if "criteria" in cleaned:
+            if birth_date is not None:
+                criteria = certified_criteria(cleaned["criteria"], birth_date, timezone.localdate())
+            else:
+                criteria = {EligibilityCriterion(value) for value in cleaned["criteria"]} - COMPUTED_CRITERIA
+            if message := criteria_error(criteria):
+                self.add_error("criteria", message)
+        confirmations = {name: cleaned.get(name, False) for name in ("proof_seen", "data_notice_given")}
+        for name, message in confirmation_errors(**confirmations).items():
+            self.add_error(name, message)
+
     def certification_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in ("criteria", "proof_seen", "data_notice_given")}
 
@@ -131,19 +194,33 @@ class CertificationFields(forms.Form):
 class HouseholdCreateForm(HouseholdForm, CertificationFields):
     """Registration: the household and its first certification on one page."""
 
+    # The page's order, which the error summary follows (the duplicate's reason is asked at the top).
+    field_order = [
+        "duplicate_reason",
+        *HouseholdForm.household_fields(),
+        *("criteria", "data_notice_given", "proof_seen"),
+    ]
+
     def clean(self):
-        cleaned = super().clean()
-        # Asked here too so that every failing rule shows at once, even when another field is wrong.
-        birth_date = cleaned.get("birth_date")
-        if birth_date is not None and "criteria" in cleaned:
-            criteria = certified_criteria(cleaned["criteria"], birth_date, timezone.localdate())
-            if message := criteria_error(criteria):
-                self.add_error("criteria", message)
-        return cleaned
+        # The certification's rules asked here too, before the duplicate step, so that every failing rule shows
+        # at once, even when another field is wrong (the service asks them again).
+        self.certification_check(self.cleaned_data.get("birth_date"))
+        return super().clean()
 
 
 class CertificationForm(CertificationFields):
     """Renewal: a new certification for a household already registered."""
+
+    field_order = ["criteria", "data_notice_given", "proof_seen"]
+
+    def __init__(self, *args, household: Household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household = household
+
+    def clean(self):
+        cleaned = super().clean()
+        self.certification_check(self.household.birth_date)
+        return cleaned
 
 
 class PeriodOverrideForm(forms.Form):

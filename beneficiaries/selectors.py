@@ -31,7 +31,6 @@ def household_status(household: Household, today: datetime.date | None = None) -
     return HouseholdStatus(Household.objects.with_status(today).values_list("status", flat=True).get(pk=household.pk))
 
 
-
 # The cells of the household list, read as values from the household table alone (no model instances for 25 rows
 # shown once, no join: the page already read the communes' and structures' names for its filters). No status
 # annotation: its CASE and EXISTS would be compiled twice per page (count and rows) and computed in SQL; the status
@@ -49,19 +48,6 @@ HOUSEHOLD_LIST_FIELDS = (
     "current_expires_on",
     "created_at",
 )
-STATUS_BADGE_CLASSES = {
-    HouseholdStatus.ELIGIBLE: "text-bg-success",
-    HouseholdStatus.EXPIRED: "text-bg-warning",
-    HouseholdStatus.INVITED: "text-bg-info",
-    HouseholdStatus.EQUIPPED: "text-bg-primary",
-    HouseholdStatus.REGISTERED: "text-bg-secondary",
-}
-
-
-def household_status_badge(status: str) -> dict:
-    """How a status is shown, on the list and the household page: its label and Bootstrap badge colour."""
-    status = HouseholdStatus(status)
-    return {"label": status.label, "css_class": STATUS_BADGE_CLASSES[status]}
 
 
 def household_list_values(households):
@@ -72,15 +58,14 @@ def household_list_values(households):
 def household_list_rows(
     rows,
     *,
-    list_url: str,
     commune_names: dict[int, str] | None = None,
     structure_names: dict[int, str] | None = None,
     today: datetime.date | None = None,
 ) -> list[dict]:
-    """Each row as its cells print (name, dates as dd/mm/yyyy, status badge, link, commune and structure names):
-    done here once rather than by template filters and an include in every row. Household pages live under the
-    list's URL (one reverse()). Names missing from the dicts given are read (one query each, usually none); without
-    `structure_names`, rows name no structure (a prescriber's list shows only theirs)."""
+    """Each row's values with what the list shows beside them: the name to display, the status worked out for the
+    page (one query for its pending invitations), the commune's and structure's names. Names missing from the dicts
+    given are read (one query each, usually none); without `structure_names`, rows name no structure (a
+    prescriber's list shows only theirs). The page formats them (beneficiaries.views)."""
     today = today or timezone.localdate()
     rows = list(rows)
     invited = households_invited(row["pk"] for row in rows if row["equipped_on"] is None) if rows else set()
@@ -107,15 +92,10 @@ def household_list_rows(
         result.append(
             {
                 **row,
-                "url": f"{list_url}{row['pk']}/",
                 "name": name,
                 "commune_name": communes[row["commune_id"]],
                 "structure_name": structures.get(row["structure_id"], ""),
-                "birth": f"{row['birth_date']:%d/%m/%Y}" if row["birth_date"] else "",
                 "status": status,
-                "badge": household_status_badge(status),
-                "expires": f"{row['current_expires_on']:%d/%m/%Y}" if row["current_expires_on"] else "—",
-                "registered": f"{timezone.localtime(row['created_at']):%d/%m/%Y}",
             }
         )
     return result

@@ -13,7 +13,12 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 from accounts.permissions import Capability, may
 from beneficiaries.access_log import access_log_record_change
-from beneficiaries.eligibility import certification_expiry, eligibility_validate, outside_territory_message
+from beneficiaries.eligibility import (
+    certification_expiry,
+    confirmation_errors,
+    eligibility_validate,
+    outside_territory_message,
+)
 from beneficiaries.enums import AccessAction, EligibilityCriterion
 from beneficiaries.models import Certification, DuplicateConfirmation, Household, PeriodOverride
 from beneficiaries.selectors import (
@@ -22,10 +27,14 @@ from beneficiaries.selectors import (
     household_next_pack_allowed_on,
     household_similar,
 )
+from core.validators import phone_normalise
 from territory.models import Commune
 
 IDENTITY_FIELDS = ("last_name", "first_name", "birth_date", "address", "commune")
 EDITABLE_FIELDS = (*IDENTITY_FIELDS, "phone", "email", "size", "note")
+
+
+DUPLICATE_MESSAGE = "Un foyer similaire existe déjà : indiquez pourquoi vous l'inscrivez quand même."
 
 
 class DuplicateSuspected(ValidationError):
@@ -33,9 +42,7 @@ class DuplicateSuspected(ValidationError):
 
     def __init__(self, similar: list[SimilarHousehold]):
         self.similar = similar
-        super().__init__(
-            {"duplicate_reason": "Un foyer similaire existe déjà : indiquez pourquoi vous l'inscrivez quand même."}
-        )
+        super().__init__({"duplicate_reason": DUPLICATE_MESSAGE})
 
 
 class HouseholdChanged(ValidationError):
@@ -61,6 +68,18 @@ class HouseholdChanged(ValidationError):
             f"{what} Comparez avec les informations enregistrées ci-dessous, corrigez si besoin, puis enregistrez à "
             "nouveau."
         )
+
+
+def _phone_checked(phone: str, *, unchanged_from: str | None = None) -> str:
+    """A French number as the donors' form takes it, stored « 06 12 34 56 78 »; empty stays empty, and a number
+    saved before this check is kept as it is while nobody changes it."""
+    phone = (phone or "").strip()
+    if not phone or phone == unchanged_from:
+        return phone
+    try:
+        return phone_normalise(phone)
+    except ValidationError as error:
+        raise ValidationError({"phone": error.messages}) from error
 
 
 def _check_not_anonymised(household: Household) -> None:
@@ -120,12 +139,7 @@ def _certification_create(
     data_notice_given: bool,
     on: datetime.date,
 ) -> Certification:
-    errors = {}
-    if not proof_seen:
-        errors["proof_seen"] = "Cochez cette case une fois le justificatif vu : la certification en dépend."
-    if not data_notice_given:
-        errors["data_notice_given"] = "Le foyer doit avoir été informé de l'usage de ses données (texte ci-dessus)."
-    if errors:
+    if errors := confirmation_errors(proof_seen=proof_seen, data_notice_given=data_notice_given):
         raise ValidationError(errors)
     certification = Certification(
         household=household,
@@ -176,6 +190,8 @@ def household_register(
         declared=criteria,
         birth_date=birth_date,
         on=on,
+        proof_seen=proof_seen,
+        data_notice_given=data_notice_given,
     )
     values = {
         "last_name": last_name.strip(),
@@ -187,7 +203,7 @@ def household_register(
     similar = _check_duplicates(values=values, reason=duplicate_reason)
     household = Household(
         **values,
-        phone=phone.strip(),
+        phone=_phone_checked(phone),
         email=email.strip(),
         size=size,
         note=note.strip(),
@@ -231,6 +247,8 @@ def household_update(
     for name in ("last_name", "first_name", "address", "phone", "email", "note"):
         if name in changes:
             changes[name] = (changes[name] or "").strip()
+    if "phone" in changes:
+        changes["phone"] = _phone_checked(changes["phone"], unchanged_from=household.phone)
     identity_changed = any(name in changes and changes[name] != getattr(household, name) for name in IDENTITY_FIELDS)
     for name, value in changes.items():
         setattr(household, name, value)
@@ -271,6 +289,8 @@ def household_certify(
         declared=criteria,
         birth_date=household.birth_date,
         on=on,
+        proof_seen=proof_seen,
+        data_notice_given=data_notice_given,
     )
     certification = _certification_create(
         household=household,

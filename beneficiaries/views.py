@@ -1,4 +1,5 @@
 import datetime
+from operator import itemgetter
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,7 +24,6 @@ from beneficiaries.selectors import (
     household_list_rows,
     household_list_values,
     household_pack_situation,
-    household_status_badge,
     household_visible_or_404,
 )
 from beneficiaries.services import (
@@ -34,11 +34,57 @@ from beneficiaries.services import (
     household_update,
     period_override_grant,
 )
+from core.components import Column, date_text, table
 from core.forms import add_service_errors
 from core.pagination import LargeTablePaginator
 from territory.selectors import commune_choices, commune_has_qpv
 
 PAGE_SIZE = 25
+
+# How a household's status shows, on the list and on its page: a badge of this Bootstrap colour.
+STATUS_BADGE_CLASSES = {
+    HouseholdStatus.ELIGIBLE: "text-bg-success",
+    HouseholdStatus.EXPIRED: "text-bg-warning",
+    HouseholdStatus.INVITED: "text-bg-info",
+    HouseholdStatus.EQUIPPED: "text-bg-primary",
+    HouseholdStatus.REGISTERED: "text-bg-secondary",
+}
+
+
+def household_columns(list_url: str, *, with_structure: bool) -> list[Column]:
+    """The list's columns (core.components writes the table). Household pages live under the list's URL. On a
+    phone (below 768 px) the table keeps the name, the commune (under the name) and the status with its expiry:
+    no sideways scrolling."""
+    wide = "d-none d-md-table-cell"
+    columns = [
+        Column(
+            "Nom",
+            itemgetter("name"),
+            href=lambda row: f"{list_url}{row['pk']}/",
+            phone_note=itemgetter("commune_name"),
+        ),
+        Column("Date de naissance", lambda row: date_text(row["birth_date"]), css=wide),
+        Column("Commune", itemgetter("commune_name"), css=wide),
+        Column("Structure", itemgetter("structure_name"), css="d-none d-lg-table-cell"),
+        Column(
+            "Statut",
+            lambda row: HouseholdStatus(row["status"]).label,
+            badge=lambda row: STATUS_BADGE_CLASSES[row["status"]],
+            phone_note=_expiry_note,
+        ),
+        Column("Certification expire le", lambda row: date_text(row["current_expires_on"], empty="—"), css=wide),
+        Column("Inscrit le", lambda row: date_text(row["created_at"]), css=wide),
+    ]
+    return columns if with_structure else [column for column in columns if column.header != "Structure"]
+
+
+def _expiry_note(row) -> str:
+    expires = date_text(row["current_expires_on"], empty="—")
+    if row["status"] == HouseholdStatus.EXPIRED:
+        return f"expirée le {expires}"
+    if row["status"] in (HouseholdStatus.ELIGIBLE, HouseholdStatus.INVITED):
+        return f"valable jusqu'au {expires}"
+    return ""
 
 
 def _household_or_404(request, pk, **annotations):
@@ -65,6 +111,13 @@ def _changed_fields(form, current: Household) -> list[tuple[str, str]]:
     return changed
 
 
+def _duplicate_message(request, error: DuplicateSuspected, doing: str) -> str:
+    """The service's warning the first time; after « Confirmer » with no reason, what is still missing."""
+    if "confirm_duplicate" in request.POST:
+        return f"Indiquez pourquoi {doing} malgré tout."
+    return error.messages[0]
+
+
 def _qpv_commune(commune) -> str:
     return commune.name if commune is not None and commune.qpvs.exists() else ""
 
@@ -76,13 +129,20 @@ def household_list(request):
     page = LargeTablePaginator(household_list_values(household_filter.qs), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = household_list_rows(
         page,
-        list_url=reverse("beneficiaries:list"),
         commune_names=household_filter.commune_names,
         structure_names=household_filter.structure_names,
         today=household_filter.today,
     )
+    coordination = request.user.is_coordination
+    households_table = table(
+        household_columns(reverse("beneficiaries:list"), with_structure=coordination),
+        rows,
+        caption="Foyers de toutes les structures" if coordination else f"Foyers de {request.user.organisation}",
+        empty="Aucun foyer ne correspond.",
+        css="table table-sm table-striped table-tight household-table",
+    )
     access_log_record(user=request.user, action=AccessAction.LIST)
-    context = {"filter": household_filter, "page": page, "rows": rows}
+    context = {"filter": household_filter, "page": page, "table": households_table}
     return render(request, "beneficiaries/household_list.html", context)
 
 
@@ -90,7 +150,10 @@ def household_list(request):
 def household_create(request):
     form = HouseholdCreateForm(request.POST or None)
     similar = []
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        # The duplicate step found with the form's other errors: the warning is traced and bounded the same way.
+        similar = duplicate_warning(user=request.user, similar=form.similar) if form.similar else []
+    elif request.method == "POST":
         try:
             household = household_register(
                 structure=request.user.organisation,
@@ -102,8 +165,7 @@ def household_create(request):
             )
         except DuplicateSuspected as exc:
             similar = duplicate_warning(user=request.user, similar=exc.similar)
-            if "confirm_duplicate" in request.POST:
-                form.add_error("duplicate_reason", "Indiquez pourquoi vous inscrivez ce foyer malgré tout.")
+            form.add_error("duplicate_reason", _duplicate_message(request, exc, "vous inscrivez ce foyer"))
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -135,7 +197,10 @@ def household_detail(request, pk):
     context = {
         "renewal_first": _renewal_first(household, today),
         "household": household,
-        "status_badge": household_status_badge(household.status),
+        "status_badge": {
+            "label": HouseholdStatus(household.status).label,
+            "css_class": STATUS_BADGE_CLASSES[household.status],
+        },
         "certification": certifications[0] if certifications else None,
         "certifications": certifications,
         "commune_has_qpv": household.commune_has_qpv,
@@ -162,7 +227,10 @@ def household_edit(request, pk):
     similar, changed_meanwhile, conflict = [], [], False
     if request.method == "GET":
         access_log_record(user=request.user, action=AccessAction.VIEW, household=household)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        # The duplicate step found with the form's other errors: the warning is traced and bounded the same way.
+        similar = duplicate_warning(user=request.user, similar=form.similar) if form.similar else []
+    elif request.method == "POST":
         try:
             household_update(
                 household=household,
@@ -173,8 +241,7 @@ def household_edit(request, pk):
             )
         except DuplicateSuspected as exc:
             similar = duplicate_warning(user=request.user, similar=exc.similar)
-            if "confirm_duplicate" in request.POST:
-                form.add_error("duplicate_reason", "Indiquez pourquoi vous gardez ces informations malgré tout.")
+            form.add_error("duplicate_reason", _duplicate_message(request, exc, "vous gardez ces informations"))
         except HouseholdChanged as exc:
             # What this person typed stays on the page beside what was saved meanwhile; saving again (the form now
             # carries the current version) is a decision taken knowing the other change.
@@ -207,7 +274,7 @@ def household_renew(request, pk):
         access_log_record(user=request.user, action=AccessAction.VIEW, household=household)
     current = household_current_certification(household)
     initial = {"criteria": [criterion.value for criterion in current.criteria]} if current else {}
-    form = CertificationForm(request.POST or None, initial=initial)
+    form = CertificationForm(request.POST or None, initial=initial, household=household)
     if request.method == "POST" and form.is_valid():
         try:
             certification = household_certify(household=household, by=request.user, **form.certification_values())

@@ -46,9 +46,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's widget templates for the project's form renderer (core.forms.FormRenderer renders through TEMPLATES).
+    "django.forms",
     "django_filters",
-    "crispy_forms",
-    "crispy_bootstrap5",
     "simple_history",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -173,6 +173,8 @@ LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# Plain French for Django's own validation messages (locale/fr/LC_MESSAGES/django.po overrides Django's catalogue).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -213,8 +215,8 @@ MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_SIZE", 10 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_SIZE
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Every form of the site renders through one renderer and one field template (templates/forms/field.html).
+FORM_RENDERER = "core.forms.FormRenderer"
 
 # E-mail through Django 6.1's MAILERS: printed to the console in development, SMTP from the environment in
 # production (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS / EMAIL_USE_SSL).

@@ -1,33 +1,30 @@
-"""The equipment list's filters, rendered without crispy-forms.
-
-The list is the technicians' most used page: its filter form was a third of its time when crispy-forms rendered
-it (a dozen templates per field, one more per <option>). The widgets of core.widgets write their HTML in
-Python, with Bootstrap's classes set here, and the page lays out label, widget and errors itself
-(templates/equipment/item_list.html).
-"""
+"""The equipment list's filters: the widgets of core.components write their HTML in Python (the list is the
+technicians' most used page: Django's templates, one more per <option>, were a third of its time), the page draws
+each field through the site's field template like every form."""
 
 import django_filters
 from django.db.models import Q
 
-from core.widgets import SELECT, TEXT, DateInput, FilterForm, HiddenInput, Select, TextInput
+from core.components import DateInput, HiddenInput, Select, TextInput
+from core.forms import FilterForm
 from donations.models import Donation
 from equipment.enums import ItemCategory, ItemStatus
 from equipment.models import Item
 
 
 class ItemFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Étiquette, n° de série ou modèle", method="search", widget=TextInput(TEXT))
+    q = django_filters.CharFilter(label="Étiquette, n° de série ou modèle", method="search", widget=TextInput())
     status = django_filters.ChoiceFilter(
-        label="Statut", choices=ItemStatus.choices, empty_label="Tous", widget=Select(SELECT)
+        label="Statut", choices=ItemStatus.choices, empty_label="Tous", widget=Select()
     )
     category = django_filters.ChoiceFilter(
-        label="Catégorie", choices=ItemCategory.choices, empty_label="Toutes", widget=Select(SELECT)
+        label="Catégorie", choices=ItemCategory.choices, empty_label="Toutes", widget=Select()
     )
     received_after = django_filters.DateFilter(
-        label="Reçu à partir du", field_name="received_on", lookup_expr="gte", widget=DateInput(TEXT)
+        label="Reçu à partir du", field_name="received_on", lookup_expr="gte", widget=DateInput()
     )
     received_before = django_filters.DateFilter(
-        label="Reçu jusqu'au", field_name="received_on", lookup_expr="lte", widget=DateInput(TEXT)
+        label="Reçu jusqu'au", field_name="received_on", lookup_expr="lte", widget=DateInput()
     )
     # Reached from a donation's page (« Voir les matériels de ce don »): kept across searches, never a <select> of
     # every donation (thousands of options, one query each for its donor's name).

@@ -1,4 +1,4 @@
-"""Geometry of the dashboard's charts; reports.html draws them as inline SVG.
+"""Geometry of the dashboard's charts; core.components draws them as inline SVG.
 
 No JavaScript: the SVG is in the page, prints as it shows, and each chart has a table with the same numbers.
 Sizes are SVG user units in a fixed viewBox (the chart scales with its box).

@@ -10,9 +10,9 @@ from django.urls import reverse
 from accounts.decorators import access_required
 from accounts.models import Organisation
 from accounts.permissions import Capability, may, refusal
+from core import components
 from equipment.enums import ItemCategory
 from equipment.weee.documents import csv_lines
-from reports import html
 from reports.charts import Bar, Series, bar_chart, funnel
 from reports.disclosure import PeopleTable
 from reports.figures import FIGURES, decimal_fr
@@ -72,15 +72,17 @@ def _communes_chart(year: int, table: PeopleTable):
 
 def _people_tables(people: PeopleFigures) -> dict[str, str]:
     return {
-        "communes": html.people_table(people.by_commune, first_column="Commune", caption="Foyers équipés par commune"),
+        "communes": components.people_table(
+            people.by_commune, first_column="Commune", caption="Foyers équipés par commune"
+        ),
         "structures": (
-            html.people_table(
+            components.people_table(
                 people.by_structure, first_column="Structure", caption="Foyers équipés par structure prescriptrice"
             )
             if people.by_structure
             else ""
         ),
-        "criteria": html.people_table(
+        "criteria": components.people_table(
             people.criteria,
             first_column="Critère",
             caption="Foyers équipés ayant chaque critère (un foyer en a souvent plusieurs)",
@@ -104,14 +106,14 @@ def _funnel(year: int, bilan: dict):
 def _equipment_text(equipment: EquipmentFigures, impact: Impact) -> dict:
     """Every equipment number of the page as it prints (grouped, decimal comma), computed once here: the
     template then only places text (formatting filters cost more than the figures' SQL)."""
-    bilan, integer = equipment.bilan, html.integer
+    bilan, integer = equipment.bilan, components.integer
     return {
         "bilan": {key: integer(bilan[key]) for key in BILAN_KEYS},
         "pending": [
             (ItemCategory(code).label.lower(), integer(count))
             for code, count in bilan["pending_audit_by_category"].items()
         ],
-        "categories": html.table_rows(
+        "categories": components.table_rows(
             (
                 [row.label, *(integer(n) for n in (row.entrusted, row.pending_audit, row.refurbished, row.recycled))]
                 + [integer(row.distributed)]
@@ -119,7 +121,7 @@ def _equipment_text(equipment: EquipmentFigures, impact: Impact) -> dict:
             ),
             ("text-end",) * 5,
         ),
-        "weee": html.table_rows(
+        "weee": components.table_rows(
             ((row.label, integer(row.items), floatformat(row.weight_kg, "1g")) for row in equipment.weee),
             ("text-end", "text-end"),
         ),
@@ -127,7 +129,7 @@ def _equipment_text(equipment: EquipmentFigures, impact: Impact) -> dict:
         "weee_total_kg": floatformat(sum(row.weight_kg for row in equipment.weee), "1g"),
         "kg_co2e": floatformat(impact.kg_co2e, "0g"),
         "waste_kg": floatformat(impact.waste_kg, "1g"),
-        "factors": html.table_rows(
+        "factors": components.table_rows(
             (
                 [label, factor.device, floatformat(factor.kg_co2e, "1g"), factor.unit]
                 + [factor.source_short or factor.source, factor.published]
@@ -150,12 +152,12 @@ def dashboard(request):
     context = {
         "scope": scope,
         "year": str(year),  # text: an int would go through number localisation at each of its ~25 places
-        "year_options": html.options(((y, str(y)) for y in year_choices()), year),
+        "year_options": components.options(((y, str(y)) for y in year_choices()), year),
         "csv": {
             slug.replace("-", "_"): f"{reverse('dashboard:figure_csv', args=[slug])}?{scope.query}" for slug in FIGURES
         },
         "structure_options": (
-            html.options(Organisation.objects.structures().values_list("pk", "name"), scope.structure_id)
+            components.options(Organisation.objects.structures().values_list("pk", "name"), scope.structure_id)
             if scope.can_pick_structure
             else ""
         ),
@@ -166,10 +168,10 @@ def dashboard(request):
         "impact_method": METHOD,
         "people": people,
         "charts": {
-            "funnel": html.funnel(_funnel(year, equipment.bilan)),
-            "categories": html.bar_chart(_categories_chart(year, equipment.by_category)),
-            "weee": html.bar_chart(_weee_chart(year, equipment.weee)),
-            "communes": html.bar_chart(_communes_chart(year, people.by_commune)) if people else "",
+            "funnel": components.funnel(_funnel(year, equipment.bilan)),
+            "categories": components.bar_chart(_categories_chart(year, equipment.by_category)),
+            "weee": components.bar_chart(_weee_chart(year, equipment.weee)),
+            "communes": components.bar_chart(_communes_chart(year, people.by_commune)) if people else "",
         },
         "tables": _people_tables(people) if people else {},
     }

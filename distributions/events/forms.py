@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
+from core.forms import FilterForm
 from distributions.events.enums import PaymentMeans
 from distributions.events.models import Event
 from distributions.packs.models import Pack
@@ -126,7 +127,7 @@ class EventForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class WaitingListFilterForm(forms.Form):
+class WaitingListFilterForm(FilterForm):
     commune = forms.ModelChoiceField(
         label="Commune", queryset=Commune.objects.in_territory(), required=False, empty_label="Toutes"
     )

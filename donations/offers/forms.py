@@ -4,38 +4,20 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.validators import phone_normalise, plain_text_check, postal_code_check, siret_normalise
 from donations.enums import DonorKind, StoredData
 from donations.models import OFFER_LINE_MAX_QUANTITY
 from donations.offers.services import quantities_check
-from donations.offers.validators import phone_normalise, plain_text_check, postal_code_check, siret_normalise
 from equipment.enums import COMPUTER_CATEGORIES, ItemCategory
 
 HONEYPOT_FIELD = "website"
-
-
-class BootstrapMixin:
-    """Bootstrap classes on every widget, and the invalid state where a field has errors."""
-
-    def _style(self):
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-                base = "form-check-input"
-            else:
-                base = "form-control"
-            invalid = " is-invalid" if self.is_bound and name in self.errors else ""
-            widget.attrs["class"] = base + invalid
-
-    def full_clean(self):
-        super().full_clean()
-        self._style()
 
 
 def quantity_field_name(category: str) -> str:
     return f"qty_{category}"
 
 
-class DonationOfferForm(BootstrapMixin, forms.Form):
+class DonationOfferForm(forms.Form):
     organisation_name = forms.CharField(
         label="Nom de votre organisation",
         help_text="Entreprise, administration, association… ou vos nom et prénom si vous donnez à titre personnel.",
@@ -124,7 +106,9 @@ class DonationOfferForm(BootstrapMixin, forms.Form):
         self.fields["pickup_postal_code"].widget.attrs.update({"autocomplete": "postal-code", "inputmode": "numeric"})
         # Suggest the territory's communes (datalist in the template); any other commune may be typed.
         self.fields["pickup_commune"].widget.attrs.update({"autocomplete": "address-level2", "list": "communes"})
-        self._style()
+        # Optional for a reason the page gives (leave empty what you do not give; asked when computers are given).
+        for name in [*(quantity_field_name(category) for category in ItemCategory), "computers_hold_data"]:
+            self.fields[name].marks_optional = False
 
     def quantity_fields(self):
         return [self[quantity_field_name(category)] for category in ItemCategory]
@@ -163,7 +147,7 @@ class DonationOfferForm(BootstrapMixin, forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if not name.startswith("qty_")}
 
 
-class OfferDeclineForm(BootstrapMixin, forms.Form):
+class OfferDeclineForm(forms.Form):
     reason = forms.CharField(
         label="Motif (envoyé au donateur)",
         max_length=500,
@@ -171,12 +155,8 @@ class OfferDeclineForm(BootstrapMixin, forms.Form):
         error_messages={"required": "Indiquez au donateur pourquoi sa proposition est déclinée."},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class OfferScheduleForm(BootstrapMixin, forms.Form):
+class OfferScheduleForm(forms.Form):
     collection_on = forms.DateField(
         label="Date de la collecte", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -187,17 +167,9 @@ class OfferScheduleForm(BootstrapMixin, forms.Form):
         max_length=300,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()
 
-
-class OfferReceiveForm(BootstrapMixin, forms.Form):
+class OfferReceiveForm(forms.Form):
     received_on = forms.DateField(
         label="Reçu le", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), initial=timezone.localdate
     )
     note = forms.CharField(label="Note (facultatif)", required=False, max_length=300)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._style()

@@ -102,7 +102,7 @@ def offer_create(request):
                 )
                 return redirect("donations:offer_tracking", token=token)
     communes = Commune.objects.in_territory().values_list("name", flat=True)
-    context = {"form": form, "error_count": len(form.errors), "communes": communes}
+    context = {"form": form, "communes": communes}
     return _public_render(request, "donations/offer_form.html", context)
 
 
@@ -249,6 +249,7 @@ def offer_detail(request, pk):
         "forms": forms,
         "can": {action: to_status in allowed for action, to_status in ACTIONS.items()},
         "item_groups": offer_item_groups(offer),
+        "submitted": forms.get(action),
         "total_quantity": sum(line.quantity for line in offer.lines.all()),
     }
     return render(request, "donations/offer_detail.html", context, status=status)

@@ -36,6 +36,9 @@ def _margin_field(label: str, attribute: str) -> forms.DecimalField:
 
 
 class LabelSheetForm(forms.Form):
+    # Which fields apply depends on the first choice (a donation, tags, a number of new labels): none is marked.
+    marks_optional_fields = False
+
     source = forms.ChoiceField(label="Étiquettes pour", choices=SOURCES, widget=forms.RadioSelect)
     donation = forms.ModelChoiceField(
         label="Don",

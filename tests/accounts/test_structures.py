@@ -77,7 +77,7 @@ def test_organisation_update_changes_contact_details():
     )
     organisation.refresh_from_db()
     assert organisation.address == "Place Baudin, Denain"
-    assert organisation.phone == "+33 3 27 23 59 59"
+    assert organisation.phone == "03 27 23 59 59"  # written as every phone number of the site
 
 
 def test_organisation_kind_is_fixed_once_it_has_members():

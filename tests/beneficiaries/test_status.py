@@ -62,7 +62,7 @@ def test_the_filter_condition_selects_the_households_the_annotation_names(househ
 
 
 def test_the_list_rows_show_the_same_status(households):
-    rows = household_list_rows(household_list_values(Household.objects.all()), list_url="/f/")
+    rows = household_list_rows(household_list_values(Household.objects.all()))
 
     assert {row["pk"]: row["status"] for row in rows} == dict(
         Household.objects.with_status().values_list("pk", "status")
@@ -72,7 +72,7 @@ def test_the_list_rows_show_the_same_status(households):
 def test_on_another_day_the_three_agree_too(households):
     later = TODAY + datetime.timedelta(days=200)
     annotated = dict(Household.objects.with_status(later).values_list("pk", "status"))
-    rows = household_list_rows(household_list_values(Household.objects.all()), list_url="/f/", today=later)
+    rows = household_list_rows(household_list_values(Household.objects.all()), today=later)
 
     assert annotated[households["eligible"][0].pk] == HouseholdStatus.EXPIRED
     assert {row["pk"]: row["status"] for row in rows} == annotated

@@ -292,7 +292,7 @@ def test_wrong_filter_values_are_shown_in_red_and_ignored(client, coordinator):
             html,
         ), name
         assert f'<div id="id_{name}_error" class="invalid-feedback d-block">' in html
-    assert "Sélectionnez un choix valide." in html
+    assert "Choisissez une des options de la liste" in html
 
 
 def test_the_list_pages_keep_the_filters(client, prescriber_a):

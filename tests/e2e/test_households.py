@@ -80,11 +80,12 @@ def test_a_household_in_valenciennes_is_refused_with_the_message(page, live_url,
 
     page.get_by_role("button", name="Inscrire le foyer").click()
 
-    expect(
-        page.get_by_text(
-            "Valenciennes n'est pas une commune de La Porte du Hainaut : ce foyer ne peut pas bénéficier du programme."
-        )
-    ).to_be_visible()
+    # Under the field, and in the summary at the top, which links to it.
+    message = (
+        "Valenciennes n'est pas une commune de La Porte du Hainaut : ce foyer ne peut pas bénéficier du programme."
+    )
+    expect(page.locator("#id_commune_error")).to_contain_text(message)
+    expect(page.get_by_role("link", name=f"Commune : {message}")).to_be_visible()
     axe_check(page)
     assert not Household.objects.exists()
 
@@ -98,7 +99,7 @@ def test_a_household_with_no_criterion_is_refused_and_the_form_keeps_what_was_ty
 
     page.get_by_role("button", name="Inscrire le foyer").click()
 
-    expect(page.get_by_text("Aucun critère d'éligibilité")).to_be_visible()
+    expect(page.locator("#id_criteria_error")).to_contain_text("Aucun critère d'éligibilité")
     expect(page.get_by_role("textbox", name="Nom", exact=True)).to_have_value("Lemaire")
     expect(page.get_by_role("textbox", name="Prénom", exact=True)).to_have_value("Sandrine")
     expect(page.get_by_label("Date de naissance")).to_have_value("1984-02-11")
@@ -122,7 +123,7 @@ def test_a_duplicate_is_shown_before_saving(page, live_url, login, axe_check, pr
 
     page.get_by_role("button", name="Inscrire le foyer").click()
 
-    alert = page.get_by_role("alert").filter(has_text="Ce foyer est peut-être déjà inscrit")
+    alert = page.get_by_role("region", name="Ce foyer est peut-être déjà inscrit")
     expect(alert).to_contain_text("Un foyer similaire existe déjà (CCAS de Denain, inscrit le ")
     assert Household.objects.count() == 1
     axe_check(page)

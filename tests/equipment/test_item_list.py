@@ -100,8 +100,8 @@ def test_a_wrong_date_is_shown_in_red_with_its_message_tied_to_the_field(technic
         '<input type="text" name="received_after" value="32/13/2025" class="form-control is-invalid" '
         'aria-invalid="true" aria-describedby="id_received_after_error" id="id_received_after">'
     ) in html
-    assert '<div id="id_received_after_error" class="invalid-feedback">' in html
-    assert "Saisissez une date valide." in html
+    assert '<div id="id_received_after_error" class="invalid-feedback d-block">' in html
+    assert "Indiquez une date qui existe, au format jj/mm/aaaa (par exemple 14/07/1960)." in html
 
 
 def test_filters_narrow_the_list(technician_client):

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core import components
 from equipment.enums import ItemCategory, ItemStatus
-from reports import html
 from reports.disclosure import people_count
 from reports.selectors import bilan_for_year, equipment_figures
 from tests.accounts.factories import OrganisationFactory
@@ -59,7 +59,7 @@ def test_one_item_query_gives_the_bilan_the_categories_and_the_weee_table():
 
 @pytest.mark.parametrize("value", [0, 4, 5, 999, 1000, 12_500, 1_234_567])
 def test_numbers_print_as_intcomma_prints_them(value):
-    assert html.integer(value) == intcomma(value)
+    assert components.integer(value) == intcomma(value)
     if value >= 5:
         assert people_count(value).text == intcomma(value)
 

@@ -1,4 +1,4 @@
-"""Checks for what donors type on the public form: SIRET, French phone numbers, postal codes, plain text."""
+"""Checks for what people type on the site's forms: SIRET, French phone numbers, postal codes, plain text."""
 
 import re
 import unicodedata

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from donations.offers.validators import phone_normalise, plain_text_check, postal_code_check, siret_normalise
+from core.validators import phone_normalise, plain_text_check, postal_code_check, siret_normalise
 
 
 @pytest.mark.parametrize(
