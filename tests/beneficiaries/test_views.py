@@ -197,7 +197,7 @@ def test_each_row_links_the_household_and_shows_its_status_and_dates(client, pre
         "06/10/1961",
         household.commune.name,
         '<span class="badge text-bg-success status-badge">Éligible</span>'
-        f'<span class="d-md-none small text-body-secondary"><br>valable jusqu\'au {expires}</span>',
+        f'<span class="d-md-none small text-body-secondary"><br>valable jusqu&#x27;au {expires}</span>',
         expires,
         f"{datetime.date.today():%d/%m/%Y}",
     ]

@@ -105,7 +105,7 @@ def test_an_offer_full_of_junk_is_refused_with_a_french_message_per_field(post_o
     errors = response.context["form"].errors
     expected = {
         "organisation_name": "lettres",
-        "donor_kind": "Sélectionnez un choix valide",
+        "donor_kind": "Choisissez une des options de la liste",
         "siret": "SIRET n'existe pas",
         "contact_name": "au moins 2 caractères",
         "email": "adresse de courriel valide",
@@ -116,7 +116,7 @@ def test_an_offer_full_of_junk_is_refused_with_a_french_message_per_field(post_o
         "qty_screen": "supérieure ou égale à 0",
         "qty_desktop": "inférieure ou égale à 500",
         "qty_mouse": "nombre entier",
-        "computers_hold_data": "Sélectionnez un choix valide",
+        "computers_hold_data": "Choisissez une des options de la liste",
         "preferred_dates": "au plus 500 caractères",
         "message": "au plus 2000 caractères",
         "terms_accepted": "accepter les conditions",
@@ -149,7 +149,7 @@ def test_giving_computers_needs_the_data_answer(post_offer):
 def test_fields_longer_than_their_limit_are_refused(post_offer):
     response = post_offer(valid_post(organisation_name="A" * 201, email=f"{'a' * 250}@example.org"))
     errors = response.context["form"].errors
-    assert "au plus 200 caractères" in errors["organisation_name"][0]
+    assert "trop long : 200 caractères au plus" in errors["organisation_name"][0]
     assert "email" in errors
     assert not DonationOffer.objects.exists()
 

@@ -128,7 +128,7 @@ def test_copy_and_python_agree_under_every_filter(tricky_items, filters):
 )
 def test_the_export_gives_the_items_the_list_shows(client, tricky_items, filters):
     client.force_login(UserFactory(technician=True))
-    listed = [row["asset_tag"] for row in client.get(reverse("equipment:list"), filters).context["rows"]]
+    listed = [row["asset_tag"] for row in client.get(reverse("equipment:list"), filters).context["page"]]
 
     content = b"".join(client.get(reverse("equipment:export"), filters).streaming_content).decode("utf-8-sig")
 

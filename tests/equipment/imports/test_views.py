@@ -155,7 +155,7 @@ def test_empty_and_oversized_files_are_refused_by_the_form(technician_client, se
     empty = technician_client.post(UPLOAD_URL, {"file": csv_file(content=b"")})
     big = upload(technician_client, *ROWS)
 
-    assert "Le fichier soumis est vide" in empty.content.decode()
+    assert "Ce fichier est vide : vérifiez que vous avez choisi le bon." in empty.content.decode()
     assert "la limite est de 100" in big.content.decode()
     assert Item.objects.count() == 0
 
