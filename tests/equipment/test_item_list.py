@@ -1,4 +1,4 @@
-"""/materiel/: the technicians' equipment list — its cells, its filters (widgets written in Python, drawn by the field template), its cost."""
+"""/materiel/: the technicians' equipment list — its cells, its filters (Python widgets), its cost."""
 
 import datetime
 import re
