@@ -122,7 +122,6 @@ def test_the_event_form(page, live_url, login, axe_check):
         axe_check,
         "Titre : Ce champ est obligatoire.",
         "Date : Ce champ est obligatoire.",
-        "Heure de début : Ce champ est obligatoire.",
         "Lieu : Ce champ est obligatoire.",
         "Nombre de places : Ce champ est obligatoire.",
     )
@@ -172,7 +171,7 @@ def test_the_password_change(page, live_url, login, axe_check):
     check_summary(
         page,
         axe_check,
-        "Ancien mot de passe : Votre mot de passe actuel n’est pas le bon : tapez-le à nouveau.",
+        "Ancien mot de passe : Votre mot de passe actuel est incorrect.",
         "Confirmation du nouveau mot de passe : Les deux mots de passe tapés ne sont pas identiques",
     )
 
