@@ -10,7 +10,7 @@ templates; they receive from here a table (header and rows from one column list)
   by the columns (`date_text`, labels of choices, badges).
 - Widgets: the filter forms' inputs and selects, checked against Django's own rendering of the same field
   (tests/core/test_components.py), so that a Django upgrade cannot drift them silently.
-- The dashboard's charts, protected figure tables and pickers.
+- The dashboard's charts and protected figure tables.
 """
 
 import datetime
@@ -128,6 +128,10 @@ class TextInput(_InputInPython, forms.TextInput):
     pass
 
 
+class SearchInput(_InputInPython, forms.SearchInput):
+    pass
+
+
 class DateInput(_InputInPython, forms.DateInput):
     pass
 
@@ -157,7 +161,7 @@ class Select(forms.Select):
 
 
 # --- The dashboard -----------------------------------------------------------------------------------------------
-# Charts, protected tables and pickers: the page has a few hundred rows (47 communes in a chart and a table, 40
+# Charts and protected tables: the page has a few hundred rows (47 communes in a chart and a table, 40
 # structures, 42 options...). Drawn by the template engine they cost ~15 ms a page, more than the page's own SQL;
 # joined here well under a millisecond. The geometry is reports.charts' (any object with the same attributes).
 
@@ -255,15 +259,5 @@ def table_rows(rows: Iterable[Sequence[str]], cell_classes: tuple[str, ...]) -> 
             + "".join(f"<td{css}>{escape(cell)}</td>" for css, cell in zip(cells_of, cells, strict=True))
             + "</tr>\n"
             for header, *cells in rows
-        )
-    )
-
-
-def options(choices: Iterable[tuple[object, str]], selected: object) -> SafeString:
-    """<option> elements for a select: (value, label) pairs, the one equal to `selected` selected."""
-    return mark_safe(  # noqa: S308 - values and labels are escaped
-        "".join(
-            f'<option value="{escape(str(value))}"{" selected" if value == selected else ""}>{escape(label)}</option>'
-            for value, label in choices
         )
     )

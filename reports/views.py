@@ -16,6 +16,7 @@ from equipment.weee.documents import csv_lines
 from reports.charts import Bar, Series, bar_chart, funnel
 from reports.disclosure import PeopleTable
 from reports.figures import FIGURES, decimal_fr
+from reports.forms import DashboardScopeForm
 from reports.impact_factors import METHOD
 from reports.scope import dashboard_scope, year_choices
 from reports.selectors import (
@@ -152,15 +153,17 @@ def dashboard(request):
     context = {
         "scope": scope,
         "year": str(year),  # text: an int would go through number localisation at each of its ~25 places
-        "year_options": components.options(((y, str(y)) for y in year_choices()), year),
+        "scope_form": DashboardScopeForm(
+            year=year,
+            years=year_choices(),
+            structure_id=scope.structure_id,
+            structures=Organisation.objects.structures().values_list("pk", "name")
+            if scope.can_pick_structure
+            else None,
+        ),
         "csv": {
             slug.replace("-", "_"): f"{reverse('dashboard:figure_csv', args=[slug])}?{scope.query}" for slug in FIGURES
         },
-        "structure_options": (
-            components.options(Organisation.objects.structures().values_list("pk", "name"), scope.structure_id)
-            if scope.can_pick_structure
-            else ""
-        ),
         "text": _equipment_text(equipment, impact),
         "has_categories": bool(equipment.by_category),
         "has_weee": bool(equipment.weee),

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
+from core.components import SearchInput
 from core.forms import FilterForm
 from distributions.events.enums import PaymentMeans
 from distributions.events.models import Event
@@ -125,6 +126,15 @@ class EventForm(forms.ModelForm):
 
     def event_values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class EventDaySearchForm(FilterForm):
+    q = forms.CharField(
+        label="Nom ou prénom",
+        required=False,
+        max_length=100,
+        widget=SearchInput(attrs={"autofocus": True}),
+    )
 
 
 class WaitingListFilterForm(FilterForm):

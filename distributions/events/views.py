@@ -18,7 +18,14 @@ from accounts.permissions import Capability
 from beneficiaries.models import Household
 from core.forms import add_service_errors
 from distributions.events.enums import CHECK_IN_STATUSES, OPEN_EVENT_STATUSES, PENDING_STATUSES, InvitationStatus
-from distributions.events.forms import EventForm, HandoverForm, OnboardingForm, PackChoiceForm, WaitingListFilterForm
+from distributions.events.forms import (
+    EventDaySearchForm,
+    EventForm,
+    HandoverForm,
+    OnboardingForm,
+    PackChoiceForm,
+    WaitingListFilterForm,
+)
 from distributions.events.models import Event, Invitation
 from distributions.events.selectors import (
     candidates,
@@ -341,7 +348,8 @@ def invitation_answer(request, pk, invitation_id):
 @access_required(Capability.EVENT_MANAGE)
 def event_day(request, pk):
     event = event_or_404(request, pk)
-    query = request.GET.get("q", "").strip()
+    search = EventDaySearchForm(request.GET or None)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     invitations = event_invitations(event, request.user).exclude(status=InvitationStatus.WITHDRAWN)
     if query:
         invitations = invitations.filter(
@@ -355,6 +363,7 @@ def event_day(request, pk):
         "waiting_for_pack": waiting_for_pack,
         "day_refusal": event_day_refusal(event),
         "query": query,
+        "search": search,
         "counts": {
             status.label: sum(1 for invitation in invitations if invitation.status == status)
             for status in InvitationStatus

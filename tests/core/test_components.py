@@ -22,6 +22,7 @@ CHOICES = [("", "Toutes"), ("a&b", "A & B"), ("x", HOSTILE), (3, "Trois")]
 
 FIELDS = {
     "q": lambda: forms.CharField(required=False, widget=components.TextInput(attrs={"class": "form-control"})),
+    "search": lambda: forms.CharField(required=False, widget=components.SearchInput(attrs={"autofocus": True})),
     "on": lambda: forms.DateField(required=False, widget=components.DateInput(attrs={"placeholder": "jj/mm/aaaa"})),
     "hidden": lambda: forms.CharField(required=False, widget=components.HiddenInput),
     "tick": lambda: forms.BooleanField(required=False, widget=components.CheckboxInput(attrs={"data-x": True})),

@@ -28,12 +28,10 @@ NOT_FORM_FIELDS = {
     ("distributions:invite", "households"),
     ("distributions:allocate", "pack"),
     ("distributions:day", "give_pack_to"),
-    # Search and picker boxes of one field, each next to its button, not yet Django forms.
-    ("distributions:day", "q"),
+    # The public home's two pickers (« Votre commune », the year of the figures): a page of its own design for
+    # residents, each a <select> beside its button; not yet Django forms.
     ("home", "commune"),
     ("home", "annee"),
-    ("dashboard:index", "annee"),
-    ("dashboard:index", "structure"),
 }
 
 
