@@ -56,10 +56,11 @@ bench: $(STAMP)
 serve: $(STAMP)
 	scripts/serve
 
-# Task worker for background jobs (big exports, an event's PDFs): run beside `make serve`.
+# Task worker for background jobs (big exports, an event's PDFs, CSV imports): run beside `make serve`. Started
+# again whenever it dies (scripts/worker); Ctrl+C once lets the running job finish, twice stops at once.
 worker: $(STAMP)
 	SECRET_KEY=$${SECRET_KEY:-$$(cat .secret-key-local 2>/dev/null)} \
-		DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/filiere} $(PY) manage.py db_worker
+		DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/filiere} PYTHON=$(PY) scripts/worker
 
 # Load test on the loopback (wrk, bounded in time): household list page vs a bare view, same gunicorn set-up.
 load# Plain French for Django's validation messages: recompile after editing locale/fr/LC_MESSAGES/django.po

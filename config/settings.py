@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "django_tasks_db",
     "ninja",  # django-ninja: the API (api/); installed for its vendored Swagger UI files
     # Filière's apps, lowest layer first (docs/developing.md): each imports only from the apps listed before it.
     "core",
@@ -61,6 +60,9 @@ INSTALLED_APPS = [
     "security",
     "accounts",
     "jobs",
+    # After jobs: its `db_worker` command (heartbeat, stale jobs taken back, survives a database outage) replaces
+    # the library's (the first app listed wins).
+    "django_tasks_db",
     "donations",
     "equipment",
     "beneficiaries",
@@ -146,6 +148,15 @@ TASKS = {
             "django.tasks.backends.immediate.ImmediateBackend" if DEBUG else "django_tasks_db.DatabaseBackend",
         )
     }
+}
+
+# The task worker (jobs.worker): how often it says it and its job are alive, after how long a running job that
+# went silent (worker killed, machine lost) is taken back by another worker, and how many times interrupted work
+# that is safe to repeat is started again before it is failed with a French reason.
+JOBS = {
+    "HEARTBEAT_SECONDS": float(os.environ.get("JOB_HEARTBEAT_SECONDS", "5")),
+    "STALE_SECONDS": float(os.environ.get("JOB_STALE_SECONDS", "60")),
+    "MAX_ATTEMPTS": int(os.environ.get("JOB_MAX_ATTEMPTS", "3")),
 }
 
 AUTH_USER_MODEL = "accounts.User"
@@ -263,6 +274,9 @@ LOGGING = {
     "filters": {"mask_paths": {"()": "core.logmask.MaskPathsFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_paths"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # psycopg warns when it cannot tidy up after an error it raises anyway (« error ignored terminating
+    # <psycopg.Copy> »): the error itself is handled and said in French, its echo would be a second, English line.
+    "loggers": {"psycopg": {"level": "ERROR"}},
 }
 
 # --- Programme settings (one deployment per territory can change them) ---

@@ -10,6 +10,7 @@ class DistributionsConfig(AppConfig):
         from beneficiaries import hooks
         from distributions.events import selectors
         from distributions.events.jobs import handover_sheets_run
+        from accounts.permissions import Capability, may
         from jobs.registry import runner_register
 
         hooks.pending_invitations_register(selectors.pending_invitations)
@@ -27,4 +28,9 @@ class DistributionsConfig(AppConfig):
                 context=selectors.household_invite_section,
             )
         )
-        runner_register("distributions.handover_sheets", handover_sheets_run)
+        runner_register(
+            "distributions.handover_sheets",
+            handover_sheets_run,
+            retry_safe=True,  # a PDF made again is harmless
+            may_start=lambda user: may(user, Capability.EVENT_MANAGE),
+        )

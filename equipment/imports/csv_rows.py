@@ -13,6 +13,7 @@ import csv
 import datetime
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -270,8 +271,18 @@ class _Duplicates:
         return errors
 
 
-def parse(content: bytes) -> ParsedCsv:
-    """Check the whole file; return its valid rows and a message for every problem found."""
+# A progress callback is told the number of lines read every this many lines.
+PROGRESS_EVERY = 2000
+
+
+def lines_estimate(content: bytes) -> int:
+    """Data lines in the file, as the progress of a check counts them (header left out)."""
+    return max(content.count(b"\n") - 1 + (not content.endswith(b"\n")), 0)
+
+
+def parse(content: bytes, on_progress: Callable[[int], None] | None = None) -> ParsedCsv:
+    """Check the whole file; return its valid rows and a message for every problem found. `on_progress` is told
+    how many data lines were read, now and then."""
     text, error = decode(content)
     if error:
         return ParsedCsv(rows=[], errors=[error])
@@ -288,10 +299,13 @@ def parse(content: bytes) -> ParsedCsv:
     header_seen = False
     duplicates = _Duplicates()
     today = timezone.localdate()
-    line = 1
+    line, read = 1, 0
     try:
         for cells in reader:
             start, line = line, reader.line_num + 1
+            read += 1
+            if on_progress is not None and read % PROGRESS_EVERY == 0:
+                on_progress(read - 1)
             if not header_seen:
                 header_seen = True
                 header_error = _header_error(cells)

@@ -12,7 +12,7 @@ modifies a recorded item (that is the technicians' job, in the admin, through th
 import datetime
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -36,6 +36,8 @@ from equipment.models import AssetTagCounter, Item, StatusChange
 from equipment.services import asset_tags_allocate
 
 IMPORT_RECYCLING_REASON = "Import historique"
+Progress = Callable[[int], None]  # lines read
+WriteProgress = Callable[[int, int], None]  # items written, items to write
 BATCH_SIZE = 1000
 # Bound on the number of values in one SQL IN (...): SQLite builds may cap query parameters.
 IN_CHUNK = 10_000
@@ -61,6 +63,10 @@ class ImportReport:
     def erasure_exempt_count(self) -> int:
         """Computers to create already past the audit: exempt from the storage rule (see row_erasure_exempt)."""
         return sum(1 for row in self.to_create if row_erasure_exempt(row))
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)
 
     def counts_to_create(self) -> list[tuple[str, list[int], int]]:
         """Rows to create by category (label) and status, in enum order: [(label, [n per status], total)]."""
@@ -230,9 +236,10 @@ def _reconcile_anonymous(report: ImportReport, groups: dict[tuple, list[CsvRow]]
             )
 
 
-def items_csv_check(*, content: bytes, filename: str = "") -> ImportReport:
-    """Read and check a whole CSV file against the database; writes nothing."""
-    parsed = parse(content)
+def items_csv_check(*, content: bytes, filename: str = "", on_progress: Progress | None = None) -> ImportReport:
+    """Read and check a whole CSV file against the database; writes nothing. `on_progress(lines read)` now and
+    then."""
+    parsed = parse(content, on_progress)
     report = ImportReport(filename=filename, rows=parsed.rows, errors=parsed.errors)
     if report.rows:
         _reconcile(report)
@@ -400,7 +407,7 @@ def row_erasure_exempt(row: CsvRow) -> bool:
     )
 
 
-def _write(report: ImportReport, by) -> None:
+def _write(report: ImportReport, by, on_progress: WriteProgress | None = None) -> None:
     rows = report.to_create
     now = timezone.now()
     user_id = by.pk if by is not None else None
@@ -434,9 +441,9 @@ def _write(report: ImportReport, by) -> None:
     if ids is not None:
         for value, pk in zip(values, ids, strict=True):
             value["id"] = pk
-        rows_insert(Item, values, now=now, with_pk=True)
+        rows_insert(Item, values, now=now, with_pk=True, on_progress=on_progress)
     else:
-        rows_insert(Item, values, now=now)
+        rows_insert(Item, values, now=now, on_progress=on_progress)
         ids = _item_ids_read(tags)
     source = f"Import CSV « {report.filename} »" if report.filename else "Import CSV"
     _history_and_log_write(values, rows, ids, source=source, user_id=user_id, now=now)
@@ -444,16 +451,30 @@ def _write(report: ImportReport, by) -> None:
     report.written = True
 
 
-def items_import_csv(*, content: bytes, by=None, filename: str = "", dry_run: bool = False) -> ImportReport:
+def items_import_csv(
+    *,
+    content: bytes,
+    by=None,
+    filename: str = "",
+    dry_run: bool = False,
+    on_checked: Progress | None = None,
+    on_written: WriteProgress | None = None,
+    before_commit: Callable[[ImportReport], None] | None = None,
+) -> ImportReport:
     """Check the whole file, then create its new items in one transaction — or write nothing at all.
 
     Each created item gets one status-log row (source « import », from nothing to its status) and one history row.
+    `on_checked(lines read)` and `on_written(items written, items to write)` are told the progress now and then;
+    `before_commit` runs inside the transaction once a valid file is written (a background job records its end
+    there, so that the items and the job's end commit together): if it raises, nothing is written.
     """
     try:
         with transaction.atomic():
-            report = items_csv_check(content=content, filename=filename)
+            report = items_csv_check(content=content, filename=filename, on_progress=on_checked)
             if report.is_valid and not dry_run and report.to_create:
-                _write(report, by)
+                _write(report, by, on_written)
+            if report.is_valid and not dry_run and before_commit is not None:
+                before_commit(report)
     except IntegrityError:
         # Someone recorded a clashing item or donation between the check and the write: nothing was written.
         report = ImportReport(filename=filename)

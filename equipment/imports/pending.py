@@ -1,4 +1,6 @@
-"""Uploaded CSV files waiting for confirmation, kept under a generated name in MEDIA_ROOT/imports/.
+"""Uploaded CSV files, kept under a generated name in MEDIA_ROOT/imports/ while they are checked, previewed and
+imported (by background jobs), then removed: after the import (done or failed), when the check refuses the file,
+when the person cancels, or after a day in any case.
 
 The session holds the name and a digest; the file name typed by the user is never used as a path.
 """
@@ -27,28 +29,49 @@ def digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def pending_store(session, *, content: bytes, filename: str) -> None:
-    """Keep the file until the user confirms; replaces any file this session had waiting."""
+def pending_store(session, *, content: bytes, filename: str) -> dict:
+    """Keep the file until the user confirms; replaces any file this session had waiting. Returns the entry (name,
+    original file name, digest), which the check and import jobs take as parameters."""
     pending_discard(session)
     _purge_stale()
     name = _storage().save(f"{uuid.uuid4().hex}.csv", ContentFile(content))
-    session[SESSION_KEY] = {"name": name, "filename": filename, "digest": digest(content)}
+    entry = {"name": name, "filename": filename, "digest": digest(content)}
+    session[SESSION_KEY] = entry
+    return dict(entry)
 
 
-def pending_load(session) -> tuple[bytes, str, str] | None:
-    """(content, original file name, digest) of this session's waiting file, or None."""
+def pending_entry(session) -> dict | None:
     entry = session.get(SESSION_KEY)
-    if not entry or not NAME_RE.match(entry.get("name", "")):
+    return dict(entry) if entry and NAME_RE.match(entry.get("name", "")) else None
+
+
+def pending_note(session, **values) -> None:
+    """Add to this session's waiting entry (the check job's id…)."""
+    entry = session.get(SESSION_KEY)
+    if entry:
+        session[SESSION_KEY] = {**entry, **values}
+
+
+def pending_hand_over(session) -> None:
+    """The import job now owns the file (it removes it when it ends): the session forgets it without deleting it."""
+    session.pop(SESSION_KEY, None)
+
+
+def pending_read(*, name: str, expected_digest: str) -> bytes | None:
+    """The stored file's content, or None when it is gone (expired, cancelled) or not the one checked."""
+    if not NAME_RE.match(name or ""):
         return None
     storage = _storage()
-    if not storage.exists(entry["name"]):
-        session.pop(SESSION_KEY, None)
+    if not storage.exists(name):
         return None
-    with storage.open(entry["name"], "rb") as handle:
+    with storage.open(name, "rb") as handle:
         content = handle.read()
-    if digest(content) != entry["digest"]:
-        return None
-    return content, entry["filename"], entry["digest"]
+    return content if digest(content) == expected_digest else None
+
+
+def pending_delete(name: str) -> None:
+    if NAME_RE.match(name or ""):
+        _storage().delete(name)
 
 
 def pending_discard(session) -> None:

@@ -1,4 +1,10 @@
-"""Upload page for the equipment CSV import: upload -> check -> preview -> confirm (writes) or cancel."""
+"""Upload page for the equipment CSV import: upload -> check -> preview -> confirm (writes) or cancel.
+
+The check and the import run as background jobs (equipment.imports.jobs): the page follows the check, then shows
+its preview; the import is followed on its job's page.
+"""
+
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -7,14 +13,20 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import access_required
 from accounts.permissions import Capability
-from core.text import plural, plural_suffix
 from equipment.enums import ItemCategory, ItemStatus
 from equipment.imports.csv_rows import HEADER, lower_first
 from equipment.imports.forms import ItemImportForm
-from equipment.imports.items_csv import items_csv_check, items_import_csv
-from equipment.imports.pending import pending_discard, pending_load, pending_store
+from equipment.imports.jobs import CHECK_KIND, IMPORT_KIND, PREVIEW_ROWS
+from equipment.imports.pending import (
+    pending_discard,
+    pending_entry,
+    pending_hand_over,
+    pending_note,
+    pending_store,
+)
+from jobs.models import Job, JobStatus
+from jobs.tasks import job_enqueue
 
-PREVIEW_ROWS = 20
 EXAMPLE_ROWS = [
     "PH-000101,screen,Dell,P2217H,CN0ABC123,received,2024-03-15,Médiathèque de Denain,4.2,",
     ",desktop,HP,ProDesk 400 G4 MT,CZC1234XYZ,in_audit,2024-03-15,Médiathèque de Denain,,",
@@ -40,54 +52,65 @@ def _upload_page(request, form, report=None):
 def item_import(request):
     form = ItemImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        content = form.cleaned_data["file"]
-        report = items_csv_check(content=content, filename=form.filename)
-        if not report.is_valid:
-            return _upload_page(request, ItemImportForm(), report)
-        pending_store(request.session, content=content, filename=form.filename)
+        entry = pending_store(request.session, content=form.cleaned_data["file"], filename=form.filename)
+        # Checked in the background: a file of 100,000 lines takes longer than a page may.
+        title = f"Vérification de « {form.filename} »"
+        check = job_enqueue(kind=CHECK_KIND, title=title, by=request.user, params=entry)
+        pending_note(request.session, check_job=str(check.pk))
         return redirect("equipment:import_confirm")
     return _upload_page(request, form)
+
+
+def _refused(request, data: dict, filename: str):
+    """The check found errors: the upload page lists them; the file is already gone."""
+    pending_hand_over(request.session)
+    report = SimpleNamespace(filename=filename, errors=data.get("errors", []), error_count=data.get("error_count", 0))
+    return _upload_page(request, ItemImportForm(), report)
 
 
 @access_required(Capability.EQUIPMENT)
 @require_http_methods(["GET", "POST"])
 def item_import_confirm(request):
-    pending = pending_load(request.session)
-    if pending is None:
+    entry = pending_entry(request.session)
+    check = None
+    if entry and entry.get("check_job"):
+        check = Job.objects.filter(pk=entry["check_job"], created_by=request.user, kind=CHECK_KIND).first()
+    if check is None:
+        pending_discard(request.session)
         messages.info(request, "Aucun fichier en attente d'import : choisissez le fichier à importer.")
         return redirect("equipment:import")
-    content, filename, digest = pending
+    filename = entry["filename"]
+    if request.method == "POST" and "cancel" in request.POST:
+        pending_discard(request.session)
+        messages.info(request, "Import annulé : rien n'a été enregistré.")
+        return redirect("equipment:import")
+    if not check.is_finished:
+        return render(request, "equipment/import_checking.html", {"job": check, "filename": filename, "refresh": 2})
+    data = check.result_data or {}
+    if check.status == JobStatus.FAILED:
+        pending_discard(request.session)
+        messages.error(request, check.error)
+        return redirect("equipment:import")
+    if not data.get("valid"):
+        return _refused(request, data, filename)
     if request.method == "POST":
-        if "cancel" in request.POST:
-            pending_discard(request.session)
-            messages.info(request, "Import annulé : rien n'a été enregistré.")
-            return redirect("equipment:import")
-        if request.POST.get("digest") != digest:
+        if request.POST.get("digest") != entry["digest"]:
             messages.warning(
                 request, "Le fichier en attente a changé depuis l'aperçu : vérifiez cet aperçu puis confirmez."
             )
             return redirect("equipment:import_confirm")
-        report = items_import_csv(content=content, by=request.user, filename=filename)
-        if report.is_valid:
-            pending_discard(request.session)
-            messages.success(
-                request,
-                f"Import de « {filename} » terminé : {plural(len(report.created), 'matériel')} "
-                f"créé{plural_suffix(len(report.created))}, {len(report.unchanged)} déjà "
-                f"enregistré{plural_suffix(len(report.unchanged))} à l'identique.",
-            )
-            return redirect("equipment:list")
-    else:
-        # Checked again: the recorded items may have changed since the upload.
-        report = items_csv_check(content=content, filename=filename)
-    if not report.is_valid:
-        pending_discard(request.session)
-        return _upload_page(request, ItemImportForm(), report)
+        job = job_enqueue(
+            kind=IMPORT_KIND,
+            title=f"Import de « {filename} »",
+            by=request.user,
+            params={"name": entry["name"], "filename": filename, "digest": entry["digest"]},
+        )
+        pending_hand_over(request.session)
+        return redirect(job)
     context = {
-        "report": report,
-        "digest": digest,
+        "preview": data,
+        "digest": entry["digest"],
         "statuses": ItemStatus.labels,
-        "first_rows": report.to_create[:PREVIEW_ROWS],
         "preview_rows": PREVIEW_ROWS,
     }
     return render(request, "equipment/import_preview.html", context)

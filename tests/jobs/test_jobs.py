@@ -96,7 +96,7 @@ def test_a_failing_job_shows_a_french_message_not_a_trace(client, technician, mo
     def boom(job):
         raise RuntimeError("disk full")
 
-    monkeypatch.setitem(RUNNERS, "equipment.items_export", boom)
+    monkeypatch.setattr(RUNNERS["equipment.items_export"], "runner", boom)
     job = job_enqueue(kind="equipment.items_export", title="Export", by=technician)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED and "Relancez-le" in job.error

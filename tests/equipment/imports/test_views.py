@@ -1,12 +1,17 @@
+import os
+import time
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from equipment.imports.csv_rows import HEADER
+from equipment.imports.jobs import CHECK_KIND, IMPORT_KIND
 from equipment.models import Item, StatusChange
+from jobs.models import Job, JobStatus
 from tests.accounts.factories import UserFactory
 from tests.equipment.factories import ItemFactory
 
@@ -43,7 +48,8 @@ def technician_client(client):
 
 
 def upload(client, *rows, **kwargs):
-    return client.post(UPLOAD_URL, {"file": csv_file(*rows, **kwargs)})
+    """The upload, then the page it leads to (the check runs as a job: at once in tests)."""
+    return client.post(UPLOAD_URL, {"file": csv_file(*rows, **kwargs)}, follow=True)
 
 
 def confirm_digest(response) -> str:
@@ -86,27 +92,33 @@ def test_anonymous_user_is_sent_to_the_login_page(client):
 
 
 def test_upload_preview_then_confirm_writes_the_items(technician_client, tmp_path):
-    response = upload(technician_client, *ROWS)
+    response = technician_client.post(UPLOAD_URL, {"file": csv_file(*ROWS)})
 
     assert response.status_code == 302 and response.url == CONFIRM_URL
     assert Item.objects.count() == 0  # nothing written before confirmation
     assert len(pending_files(tmp_path)) == 1
+    check = Job.objects.get(kind=CHECK_KIND)
+    assert check.status == JobStatus.DONE and check.progress_done == check.progress_total == 3
 
     preview = technician_client.get(CONFIRM_URL)
     html = preview.content.decode()
     assert "3 matériels à créer" in html
     assert "Confirmer l'import" in html
     assert "Écran" in html and "Unité centrale" in html and "Clavier" in html
-    assert "ATIS-24-0001" in html and "(créée à l'import)" in html
+    assert "ATIS-24-0001" in html and "(créée à l'import)" in html and "15/03/2024" in html
     assert Item.objects.count() == 0
 
     done = technician_client.post(CONFIRM_URL, {"confirm": "", "digest": confirm_digest(preview)}, follow=True)
 
-    assert done.redirect_chain[-1][0] == reverse("equipment:list")
-    assert "3 matériels créés" in done.content.decode()
+    job = Job.objects.get(kind=IMPORT_KIND)
+    assert done.redirect_chain[-1][0] == job.get_absolute_url()
+    page = done.content.decode()
+    assert "Import de « lot.csv » terminé : 3 matériels créés, 0 déjà enregistré à l&#x27;identique." in page
+    assert f'href="{reverse("equipment:list")}">Voir le matériel' in page
+    assert job.status == JobStatus.DONE and job.attempts == 1
     assert Item.objects.count() == 3
     assert StatusChange.objects.filter(by=done.wsgi_request.user).count() == 3
-    assert pending_files(tmp_path) == []
+    assert pending_files(tmp_path) == []  # the file goes once the import is done
 
 
 def test_the_preview_says_which_computers_come_in_exempt_from_the_erasure_proof(technician_client, tmp_path):
@@ -121,7 +133,7 @@ def test_the_preview_says_which_computers_come_in_exempt_from_the_erasure_proof(
 def test_bad_file_shows_every_error_line_and_keeps_nothing(technician_client, tmp_path):
     response = upload(technician_client, ROWS[0], ",tablette,,,,,2024-03-15,,,", ",screen,,,,,15.03.2024,,-2,")
 
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.redirect_chain[-1][0] == CONFIRM_URL
     html = response.content.decode()
     assert "n'a pas été importé : 3 erreurs" in html
     assert "ligne 3 : catégorie « tablette » inconnue" in html
@@ -142,7 +154,9 @@ def test_bad_file_shows_every_error_line_and_keeps_nothing(technician_client, tm
     ids=["latin-1", "image named .csv", "spreadsheet named .csv", "other csv"],
 )
 def test_file_that_is_not_our_utf8_csv_is_refused_from_its_content(technician_client, tmp_path, content, expected):
-    response = technician_client.post(UPLOAD_URL, {"file": csv_file(content=content, name="materiel.csv")})
+    response = technician_client.post(
+        UPLOAD_URL, {"file": csv_file(content=content, name="materiel.csv")}, follow=True
+    )
 
     assert response.status_code == 200
     assert expected in response.content.decode()
@@ -155,6 +169,7 @@ def test_empty_and_oversized_files_are_refused_by_the_form(technician_client, se
     empty = technician_client.post(UPLOAD_URL, {"file": csv_file(content=b"")})
     big = upload(technician_client, *ROWS)
 
+    assert not Job.objects.exists()  # refused by the form: no check to run
     assert "Ce fichier est vide : vérifiez que vous avez choisi le bon." in empty.content.decode()
     assert "la limite est de 100" in big.content.decode()
     assert Item.objects.count() == 0
@@ -202,16 +217,21 @@ def test_confirm_of_a_replaced_file_shows_the_new_preview_instead_of_writing(tec
     assert Item.objects.count() == 0
 
 
-def test_items_recorded_meanwhile_are_reported_at_confirmation_and_nothing_is_written(technician_client):
+def test_items_recorded_meanwhile_are_reported_at_confirmation_and_nothing_is_written(technician_client, tmp_path):
     upload(technician_client, *ROWS)
     digest = confirm_digest(technician_client.get(CONFIRM_URL))
     ItemFactory(asset_tag="ATIS-24-0001", status="in_audit", serial_number="CN0001")
 
-    response = technician_client.post(CONFIRM_URL, {"confirm": "", "digest": digest})
+    response = technician_client.post(CONFIRM_URL, {"confirm": "", "digest": digest}, follow=True)
 
     assert response.status_code == 200
-    assert "ligne 2 : le matériel ATIS-24-0001 existe déjà avec d&#x27;autres données" in response.content.decode()
+    page = response.content.decode()
+    assert "Import refusé : 1 erreur dans « lot.csv » ; rien n&#x27;a été enregistré." in page
+    assert "ligne 2 : le matériel ATIS-24-0001 existe déjà avec d&#x27;autres données" in page
+    assert f'href="{UPLOAD_URL}">Recommencer' in page and "Relancer" not in page  # its file is gone
     assert Item.objects.count() == 1
+    assert Job.objects.get(kind=IMPORT_KIND).status == JobStatus.FAILED
+    assert pending_files(tmp_path) == []
 
 
 def test_reimporting_the_same_file_offers_nothing_to_write(technician_client):
@@ -235,17 +255,87 @@ def test_example_file_downloads_and_is_a_valid_import(technician_client):
 
 
 @pytest.mark.parametrize("count", [1, 60])
-def test_preview_query_count_does_not_grow_with_rows(technician_client, count):
+def test_check_and_preview_query_counts_do_not_grow_with_rows(technician_client, count):
     rows = [f"ATIS-{n},screen,Dell,P2217H,SN{n},,2024-03-15,Médiathèque de Denain,4.2," for n in range(count)]
     rows += [",mouse,Logitech,B100,,,2024-03-15,,,"] * count
-    upload(technician_client, *rows)
 
-    # The three look-ups of recorded items (by tag, by serial number, rows with neither), whatever the rows; the
-    # rest is what every signed-in page pays (session, user, second-factor device).
-    with CaptureQueriesContext(connection) as queries:
+    # The check (a job, run at once here) looks up recorded items three times (by tag, by serial number, rows with
+    # neither), whatever the rows.
+    with CaptureQueriesContext(connection) as check:
+        technician_client.post(UPLOAD_URL, {"file": csv_file(*rows)})
+    # The preview reads the check's report, never the items; the rest is what every signed-in page pays.
+    with CaptureQueriesContext(connection) as preview:
         response = technician_client.get(CONFIRM_URL)
 
-    assert sum("equipment_item" in query["sql"] for query in queries.captured_queries) == 3
-    assert len(queries.captured_queries) <= 10
+    assert sum('"equipment_item"' in query["sql"] for query in check.captured_queries) == 3
+    assert not any('"equipment_item"' in query["sql"] for query in preview.captured_queries)
+    assert len(preview.captured_queries) <= 10
+    assert response.status_code == 200 and f"{count * 2} matériels à créer" in response.content.decode()
 
-    assert response.status_code == 200
+
+# --- the check and the import run as background jobs ---
+
+
+@pytest.fixture
+def queued_jobs():
+    """The production set-up: jobs wait in the database for a worker (none runs in these tests)."""
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        yield
+
+
+def test_while_the_check_runs_the_page_follows_it_and_writes_nothing(technician_client, queued_jobs):
+    upload(technician_client, *ROWS)
+    check = Job.objects.get(kind=CHECK_KIND)
+
+    waiting = technician_client.get(CONFIRM_URL).content.decode()
+    Job.objects.filter(pk=check.pk).update(status=JobStatus.RUNNING, progress_done=40, progress_total=100)
+    running = technician_client.get(CONFIRM_URL).content.decode()
+
+    assert "<h1>Vérification de « lot.csv »</h1>" in waiting and "La vérification attend son tour" in waiting
+    assert '<meta http-equiv="refresh" content="2">' in waiting
+    assert "Lignes vérifiées : 40 sur 100 (40 %)" in running
+    assert "Confirmer l'import" not in running and Item.objects.count() == 0
+
+
+def test_cancelling_while_the_check_runs_removes_the_file(technician_client, tmp_path, queued_jobs):
+    upload(technician_client, *ROWS)
+
+    response = technician_client.post(CONFIRM_URL, {"cancel": ""}, follow=True)
+
+    assert "Import annulé" in response.content.decode()
+    assert pending_files(tmp_path) == []
+
+
+def test_an_import_whose_file_is_gone_fails_with_a_french_reason(technician_client, tmp_path):
+    upload(technician_client, *ROWS)
+    digest = confirm_digest(technician_client.get(CONFIRM_URL))
+    for stale in pending_files(tmp_path):  # the day's limit passed, or another tab cancelled
+        stale.unlink()
+
+    response = technician_client.post(CONFIRM_URL, {"confirm": "", "digest": digest}, follow=True)
+
+    assert "Le fichier envoyé n&#x27;est plus disponible" in response.content.decode()
+    assert Job.objects.get(kind=IMPORT_KIND).status == JobStatus.FAILED and Item.objects.count() == 0
+
+
+def test_files_left_for_more_than_a_day_are_removed_at_the_next_upload(technician_client, tmp_path):
+    upload(technician_client, *ROWS)
+    old = pending_files(tmp_path)[0]
+    day_before = time.time() - 25 * 3600
+    os.utime(old, (day_before, day_before))
+    other = Client()
+    other.force_login(UserFactory(coordination=True))
+
+    upload(other, ROWS[0])
+
+    assert old not in pending_files(tmp_path) and len(pending_files(tmp_path)) == 1
+
+
+def test_a_file_with_thousands_of_errors_shows_their_count_and_the_first_thousand(technician_client, tmp_path):
+    response = upload(technician_client, *[",ecran,,,,,2024-03-15,,,"] * 1005)
+
+    page = response.content.decode()
+    assert "n'a pas été importé : 1005 erreurs" in page
+    assert "Le fichier a 1005 erreurs en tout : les 1000 premières sont listées ici." in page
+    assert page.count("catégorie « ecran » inconnue") == 1000
+    assert pending_files(tmp_path) == []
