@@ -16,7 +16,6 @@ admin.site.enable_nav_sidebar = False
 admin.site.empty_value_display = "—"
 
 
-
 def guarded(urlconf: str, capability: Capability):
     """An app's URLconf with every view behind the one access check. For apps below accounts in the layers
     (security: a user's own second factor), which cannot import the decorator themselves."""

@@ -7,10 +7,10 @@ class DistributionsConfig(AppConfig):
 
     def ready(self):
         # What lower apps show of distributions, handed to them here (they never import distributions).
+        from accounts.permissions import Capability, may
         from beneficiaries import hooks
         from distributions.events import selectors
         from distributions.events.jobs import handover_sheets_run
-        from accounts.permissions import Capability, may
         from jobs.registry import runner_register
 
         hooks.pending_invitations_register(selectors.pending_invitations)

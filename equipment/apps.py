@@ -6,9 +6,9 @@ class EquipmentConfig(AppConfig):
     verbose_name = "Matériel"
 
     def ready(self):
+        from accounts.permissions import Capability, may
         from equipment.exports.jobs import items_export_run
         from equipment.imports import jobs as import_jobs
-        from accounts.permissions import Capability, may
         from jobs.registry import runner_register
 
         def staff(user) -> bool:
