@@ -38,7 +38,7 @@ def test_a_failed_job_is_relaunched_as_a_new_job_with_the_same_request(client):
     again = Job.objects.exclude(pk=failed.pk).get()
     assert response.status_code == 302 and response.url == again.get_absolute_url()
     assert (again.kind, again.params, again.created_by) == (failed.kind, failed.params, technician)
-    assert again.status == JobStatus.DONE and again.result_summary == "2 matériel(s) exporté(s)."
+    assert again.status == JobStatus.DONE and again.result_summary == "2 matériels exportés."
     assert Job.objects.get(pk=failed.pk).status == JobStatus.FAILED  # the failure and its reason stay
 
 

@@ -332,10 +332,10 @@ def test_files_left_for_more_than_a_day_are_removed_at_the_next_upload(technicia
 
 
 def test_a_file_with_thousands_of_errors_shows_their_count_and_the_first_thousand(technician_client, tmp_path):
-    response = upload(technician_client, *[",ecran,,,,,2024-03-15,,,"] * 1005)
+    response = upload(technician_client, *[",tablette,,,,,2024-03-15,,,"] * 1005)
 
     page = response.content.decode()
     assert "n'a pas été importé : 1005 erreurs" in page
     assert "Le fichier a 1005 erreurs en tout : les 1000 premières sont listées ici." in page
-    assert page.count("catégorie « ecran » inconnue") == 1000
+    assert page.count("catégorie « tablette » inconnue") == 1000
     assert pending_files(tmp_path) == []
