@@ -9,7 +9,7 @@ from accounts.decorators import access_required
 from accounts.permissions import Capability
 from core.pdf import pdf_response
 from distributions.events.documents import checkin_list_pdf, handover_sheets_pdf, invitation_letters_pdf
-from distributions.events.enums import PENDING_STATUSES, SEAT_STATUSES, InvitationStatus
+from distributions.events.enums import PENDING_STATUSES, SEAT_STATUSES
 from distributions.events.selectors import event_invitations, sheet_invitations
 from distributions.events.views import event_or_404
 from jobs.tasks import job_enqueue
@@ -70,11 +70,13 @@ def invitation_letters(request, pk):
 @access_required(Capability.INVITATION_ANSWER)
 def invitation_letter(request, pk, invitation_id):
     event = event_or_404(request, pk)
-    invitations = list(
-        event_invitations(event, request.user).filter(pk=invitation_id).exclude(status=InvitationStatus.WITHDRAWN)
-    )
+    invitations = list(event_invitations(event, request.user).filter(pk=invitation_id))
     if not invitations:
         raise Http404("Aucune invitation de ce foyer à cet événement.")
+    if not invitations[0].is_pending:
+        # A household already equipped (or absent, excused, withdrawn) has nothing to be invited to any more.
+        status = invitations[0].get_status_display().lower()
+        raise Http404(f"Pas de convocation : l'invitation de ce foyer est « {status} ».")
     return pdf_response(
         invitation_letters_pdf(event, invitations), _filename(event, "convocation", f"-{invitation_id}")
     )

@@ -17,7 +17,7 @@ from core.dates import add_years
 from distributions.events.enums import OPEN_EVENT_STATUSES, PENDING_STATUSES, SEAT_STATUSES, InvitationStatus
 from distributions.events.models import Event, Invitation
 from distributions.packs.models import PackItem
-from equipment.enums import ItemCategory
+from distributions.packs.selectors import items_in_category_order
 
 
 def event_day_window(event: Event) -> tuple[datetime.date, datetime.date]:
@@ -116,6 +116,14 @@ def invitation_refusal(household: Household, event: Event) -> str | None:
             f"Déjà invité à « {household.other_event_title} » du {household.other_event_date:%d/%m/%Y} : "
             "un foyer n'attend qu'une remise à la fois."
         )
+    # Equipped within the period first: renewing its certification would not change that (« déjà équipé »).
+    if household.equipped_on is not None and not household.has_override:
+        allowed_on = add_years(household.equipped_on, settings.FILIERE["PROGRAMME_PERIOD_YEARS"])
+        if event.date < allowed_on:
+            return (
+                f"Déjà équipé le {household.equipped_on:%d/%m/%Y} : pas de nouveau pack avant le "
+                f"{allowed_on:%d/%m/%Y} (période du programme), sauf dérogation de la coordination."
+            )
     if not household.commune.is_active:
         return f"Sa commune ({household.commune}) ne fait plus partie du territoire."
     certified_on, expires_on = household.cert_certified_on, household.cert_expires_on
@@ -128,13 +136,6 @@ def invitation_refusal(household: Household, event: Event) -> str | None:
         )
     if certified_on > event.date:
         return f"Certifié le {certified_on:%d/%m/%Y}, après la date de l'événement."
-    if household.equipped_on is not None and not household.has_override:
-        allowed_on = add_years(household.equipped_on, settings.FILIERE["PROGRAMME_PERIOD_YEARS"])
-        if event.date < allowed_on:
-            return (
-                f"Déjà équipé le {household.equipped_on:%d/%m/%Y} : pas de nouveau pack avant le "
-                f"{allowed_on:%d/%m/%Y} (période du programme), sauf dérogation de la coordination."
-            )
     return None
 
 
@@ -171,8 +172,6 @@ def candidates(households, event: Event) -> list[Candidate]:
 
 # --- Lists and documents -------------------------------------------------------------------------------------
 
-CATEGORY_ORDER = {value: index for index, value in enumerate(ItemCategory.values)}
-
 
 def _pack_items_prefetch() -> Prefetch:
     return Prefetch("pack__pack_items", queryset=PackItem.objects.select_related("item").order_by("id"))
@@ -196,8 +195,16 @@ def pack_items_sorted(invitation: Invitation) -> list:
     """The items of the invitation's pack (prefetched), screen first, as the template lists categories."""
     if invitation.pack is None:
         return []
-    items = [pack_item.item for pack_item in invitation.pack.pack_items.all()]
-    return sorted(items, key=lambda item: (CATEGORY_ORDER.get(item.category, 99), item.asset_tag))
+    return items_in_category_order(pack_item.item for pack_item in invitation.pack.pack_items.all())
+
+
+def with_pack_contents(invitations) -> list[Invitation]:
+    """The invitations (read with their pack's items), each with `pack_contents` for the page to show what the
+    pack holds: tags and models."""
+    invitations = list(invitations)
+    for invitation in invitations:
+        invitation.pack_contents = pack_items_sorted(invitation)
+    return invitations
 
 
 def sheet_invitations(event: Event, user, invitation_id: int | None = None) -> list[Invitation]:
@@ -212,18 +219,20 @@ def sheet_invitations(event: Event, user, invitation_id: int | None = None) -> l
 
 
 def household_invitations(household: Household, user) -> QuerySet[Invitation]:
-    """A household's invitations this user may see, latest event first (household detail page)."""
+    """A household's invitations this user may see, latest event first (household detail page), with the items
+    of their pack."""
     return (
         Invitation.objects.for_user(user)
         .filter(household=household)
         .select_related("event", "pack")
+        .prefetch_related(_pack_items_prefetch())
         .order_by("-event__date", "-pk")
     )
 
 
 def household_invitations_section(request, household: Household) -> dict:
     """The household page's « Remises d'équipement » section (registered in beneficiaries.hooks)."""
-    return {"invitations": household_invitations(household, request.user)}
+    return {"invitations": with_pack_contents(household_invitations(household, request.user))}
 
 
 INVITE_BUTTONS = 3

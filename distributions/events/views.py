@@ -34,6 +34,7 @@ from distributions.events.selectors import (
     events_page,
     pack_items_sorted,
     waiting_list,
+    with_pack_contents,
 )
 from distributions.events.services import (
     event_allocate_packs,
@@ -53,6 +54,7 @@ from distributions.events.services import (
     invitation_withdraw,
 )
 from distributions.packs.models import Pack
+from distributions.packs.selectors import packs_with_contents
 
 WAITING_LIST_PAGE = 50
 EVENT_LIST_PAGE = 50
@@ -96,13 +98,16 @@ def event_list(request):
 @access_required(Capability.EVENTS)
 def event_detail(request, pk):
     event = event_or_404(request, pk)
-    invitations = list(event_invitations(event, request.user))
-    context = {"event": event, "agenda": list(event.agenda.all()), "invitations": invitations}
-    if request.user.is_partner:
-        context["onboarding_form"] = OnboardingForm()
-        return render(request, "distributions/event_attendees.html", context)
-    if request.user.is_prescriber:
+    user = request.user
+    context = {"event": event, "agenda": list(event.agenda.all())}
+    if user.is_partner or user.is_prescriber:
+        context["invitations"] = list(event_invitations(event, user))
+        if user.is_partner:
+            context["onboarding_form"] = OnboardingForm()
+            return render(request, "distributions/event_attendees.html", context)
         return render(request, "distributions/event_detail_prescriber.html", context)
+    # Coordination chooses the packs: each row shows what its pack holds.
+    context["invitations"] = invitations = with_pack_contents(event_invitations(event, user, with_items=True))
     seated = [invitation for invitation in invitations if invitation.holds_seat]
     context.update(
         seats_taken=len(seated),
@@ -248,9 +253,11 @@ def event_invite(request, pk):
 def event_allocate(request, pk):
     event = event_or_404(request, pk)
     invitations = [
-        invitation for invitation in event_invitations(event, request.user) if invitation.status in PENDING_STATUSES
+        invitation
+        for invitation in with_pack_contents(event_invitations(event, request.user, with_items=True))
+        if invitation.status in PENDING_STATUSES
     ]
-    packs = list(Pack.objects.complete().select_related("template").order_by("completed_at", "pk"))
+    packs = packs_with_contents(Pack.objects.complete().order_by("completed_at", "pk"))
     context = {
         "event": event,
         "invitations": invitations,
@@ -350,12 +357,12 @@ def event_day(request, pk):
     event = event_or_404(request, pk)
     search = EventDaySearchForm(request.GET or None)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    invitations = event_invitations(event, request.user).exclude(status=InvitationStatus.WITHDRAWN)
+    invitations = event_invitations(event, request.user, with_items=True).exclude(status=InvitationStatus.WITHDRAWN)
     if query:
         invitations = invitations.filter(
             Q(household__last_name__icontains=query) | Q(household__first_name__icontains=query)
         )
-    invitations = list(invitations)
+    invitations = with_pack_contents(invitations)
     waiting_for_pack = [invitation for invitation in invitations if invitation.is_pending and not invitation.pack_id]
     context = {
         "event": event,

@@ -154,3 +154,38 @@ def test_an_event_is_dated_when_it_happens(page, live_url, login, axe_check):
     page.get_by_text(f"s'enregistrent le jour de l'événement (le {in_a_week:%d/%m/%Y})").wait_for()
     assert page.get_by_role("button", name="Présent : CARPENTIER Martine").count() == 0
     axe_check(page)
+
+
+def test_packs_show_their_contents_and_an_equipped_household_gets_no_letter(page, live_url, login, axe_check):
+    coordinator = UserFactory(username="coord", coordination=True)
+    handed = invitation_with_pack(coordinator, household__last_name="Delcourt")
+    event = handed.event
+    waiting = invitation_with_pack(coordinator, event=event, household__last_name="Dupuis")
+    stock = complete_pack()
+    hand_over(handed, coordinator)
+    UserFactory(username="ccas", organisation=handed.household.structure)
+    waiting.household.structure = handed.household.structure
+    waiting.household.save()
+
+    login(page, "coord")
+    page.goto(live_url(f"/distributions/{event.pk}/attribution/"))
+    row = page.locator(f"#invitation-{waiting.pk}")
+    for item in waiting.pack.items.all():
+        assert item.asset_tag in row.inner_text() and item.model in row.inner_text()
+    stock_table = page.get_by_role("table", name="Contenu des packs complets en stock")
+    assert stock.reference in stock_table.inner_text()
+    axe_check(page)
+    page.goto(live_url(f"/distributions/{event.pk}/accueil/"))
+    day_row = page.locator(f"#invitation-{waiting.pk}")
+    assert all(item.asset_tag in day_row.inner_text() for item in waiting.pack.items.all())
+    axe_check(page)
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    login(page, "ccas")
+    page.goto(live_url(f"/distributions/{event.pk}/"))
+    handed_row = page.get_by_role("row").filter(has_text="DELCOURT Martine")
+    assert "Déjà équipé" in handed_row.inner_text()
+    assert handed_row.get_by_role("link", name=re.compile("convocation")).count() == 0
+    waiting_row = page.get_by_role("row").filter(has_text="DUPUIS Martine")
+    assert waiting_row.get_by_role("link", name="Imprimer la convocation de DUPUIS Martine").count() == 1
+    axe_check(page)

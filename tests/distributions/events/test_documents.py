@@ -120,7 +120,7 @@ def test_a_household_without_a_pack_has_no_sheet(client, coordinator):
     assert client.get(reverse("distributions:sheet", args=[invitation.event.pk, invitation.pk])).status_code == 404
 
 
-def test_the_check_in_list_is_one_page_with_names_times_and_pack_numbers(client, coordinator):
+def test_the_check_in_list_has_names_times_pack_numbers_and_room_to_sign(client, coordinator):
     event, invitations = _event(coordinator, 40)
     invitation_check_in(invitation=invitations[0], status="present", by=coordinator)
     invitations[0].refresh_from_db()
@@ -128,11 +128,14 @@ def test_the_check_in_list_is_one_page_with_names_times_and_pack_numbers(client,
 
     pages = pdf_pages(_get_pdf(client, reverse("distributions:checkin_list", args=[event.pk])))
 
-    assert len(pages) == 1
-    assert "Liste d'émargement" in pages[0]
+    assert len(pages) == 2  # rows tall enough to sign in: 27 a page
+    assert "Liste d'émargement" in pages[0] and "faites signer le foyer" in pages[0]
+    # The header, with its signature column, repeats on every page.
+    assert all("N° Foyer Commune Pack Arrivé Heure Signature du foyer Remis" in page for page in pages)
+    text = " ".join(pages)
     for invitation in invitations:
-        assert invitation.household.last_name.upper() in pages[0]
-        assert invitation.pack.reference in pages[0]
+        assert invitation.household.last_name.upper() in text
+        assert invitation.pack.reference in text
     arrival = timezone.localtime(invitations[0].checked_in_at)
     assert f"{arrival:%H:%M}" in pages[0]
 

@@ -2,7 +2,6 @@
 invited, packs, items handed over), and at most QUERY_LIMIT, so that a page costs the same at 500 events and 200
 households as on the first day."""
 
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

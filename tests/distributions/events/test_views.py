@@ -590,3 +590,76 @@ def test_a_handover_already_recorded_gives_its_time_in_paris(client, coordinator
 
     assert f"était déjà enregistrée ({paris:%H:%M})." in again.content.decode()
     assert paris.hour != 21
+
+
+# --- What a pack holds, and households already equipped --------------------------------------------------------
+
+
+def _tags_and_models(pack):
+    return [(item.asset_tag, f"{item.manufacturer} {item.model}".strip()) for item in pack.items.all()]
+
+
+def test_a_pack_shows_its_tags_and_models_wherever_coordination_chooses_or_hands_it(client, coordinator):
+    event = EventFactory(created_by=coordinator)
+    allocated = invitation_with_pack(coordinator, event=event, household__last_name="Lemaire")
+    in_stock = complete_pack()
+    client.force_login(coordinator)
+
+    pages = {
+        name: client.get(reverse(f"distributions:{name}", args=[event.pk])).content.decode()
+        for name in ("allocate", "detail", "day")
+    }
+
+    for name, html in pages.items():
+        for tag, model in _tags_and_models(allocated.pack):
+            assert tag in html and model in html, (name, tag)
+    # The packs in stock, offered in the allocation page's lists, with their contents too.
+    allocation = pages["allocate"].split("Packs complets en stock", 1)[1]
+    assert in_stock.reference in allocation
+    for tag, model in _tags_and_models(in_stock):
+        assert tag in allocation and model in allocation
+
+
+def test_the_household_page_shows_the_pack_it_holds_and_no_letter_once_equipped(client, world):
+    invitation = world["invitation"]
+    client.force_login(world["users"]["prescripteur-a"])
+    url = reverse("beneficiaries:detail", args=[invitation.household_id])
+    letter = reverse("distributions:letter", args=[world["event"].pk, invitation.pk])
+
+    before = client.get(url).content.decode()
+    assert letter in before and invitation.pack.reference in before
+    assert all(tag in before for tag, _model in _tags_and_models(invitation.pack))
+
+    hand_over(invitation, world["users"]["coordination"])
+    after = client.get(url).content.decode()
+
+    assert letter not in after
+    assert f"déjà équipé le {datetime.date.today():%d/%m/%Y}" in after
+    assert client.get(letter).status_code == 404
+
+
+def test_the_prescribers_lists_offer_no_letter_for_a_household_already_equipped(client, world):
+    hand_over(world["invitation"], world["users"]["coordination"])
+    waiting = InvitationFactory(event=world["event"], household__structure=world["invitation"].household.structure)
+    client.force_login(world["users"]["prescripteur-a"])
+
+    for url in (reverse("distributions:list"), _url("detail", world)):
+        html = client.get(url).content.decode()
+        assert reverse("distributions:letter", args=[world["event"].pk, world["invitation"].pk]) not in html
+        assert "Déjà équipé" in html
+        assert reverse("distributions:letter", args=[world["event"].pk, waiting.pk]) in html
+
+
+def test_an_equipped_household_is_shown_as_already_equipped_not_blocked_by_its_certification(client, coordinator):
+    event = EventFactory(created_by=coordinator, in_a_month=True)
+    equipped = HouseholdFactory(
+        certified=True, last_name="Mahieu", equipped_on=datetime.date.today() - datetime.timedelta(days=60)
+    )
+    # Its certification ends before the event: renewing it would not make it invitable.
+    equipped.certifications.update(expires_on=event.date - datetime.timedelta(days=3))
+    client.force_login(coordinator)
+
+    html = client.get(reverse("distributions:invite", args=[event.pk])).content.decode()
+
+    row = html.split("MAHIEU Martine", 1)[1].split("</tr>", 1)[0]
+    assert "Déjà équipé le" in row and "certification expire" not in row
