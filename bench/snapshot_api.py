@@ -70,7 +70,8 @@ def http_against_in_process() -> list[dict]:
         name="Atelier du banc d'essai", defaults={"kind": OrganisationKind.REFURBISHER}
     )
     token, key = workbench_token_create(name=f"Banc {uuid.uuid4().hex[:8]}", organisation=organisation)
-    media = tempfile.mkdtemp(prefix="filiere-bench-media-")
+    media_folder = tempfile.TemporaryDirectory(prefix="filiere-bench-media-")  # the snapshots' files, removed after
+    media = media_folder.name
     env = {
         **loadtest.server_env(),
         "WEB_CONCURRENCY": "2",
@@ -80,7 +81,7 @@ def http_against_in_process() -> list[dict]:
     (port,) = loadtest.free_ports(1)
     url = f"http://{loadtest.HOST}:{port}/api/v1/snapshot/"
     rows = []
-    with loadtest.gunicorn(env, port), override_settings(MEDIA_ROOT=media):
+    with media_folder, loadtest.gunicorn(env, port), override_settings(MEDIA_ROOT=media):
         for name in SERIALS:
             over_http, in_process = [], []
             # Alternated, so that a burst of someone else's work on the machine lands on both series.
@@ -111,8 +112,7 @@ def pileup(count: int = 40) -> dict:
     document["data"]["dmidecode"] = document["data"]["dmidecode"].replace("5CQ6VY1", serial)
     taken = datetime.datetime(2025, 1, 1, 8)
     timings, queries = [], []
-    media = tempfile.mkdtemp(prefix="filiere-bench-media-")
-    with override_settings(MEDIA_ROOT=media):
+    with tempfile.TemporaryDirectory(prefix="filiere-bench-media-") as media, override_settings(MEDIA_ROOT=media):
         for n in range(count):
             document["uuid"] = str(uuid.uuid4())
             document["timestamp"] = str(taken + datetime.timedelta(hours=n))
