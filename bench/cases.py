@@ -168,12 +168,15 @@ def replay(queries: list[str], runs: int = 20) -> list[float]:
 
 
 def client_for(user) -> Client:
-    """A logged-in test client; staff and coordination accounts also pass the second factor, as after login."""
+    """A logged-in test client; accounts that need a second factor (most roles) also pass it, as after login."""
     client = Client()
     client.force_login(user)
     from django.apps import apps
 
-    if apps.is_installed("django_otp") and (user.is_staff or user.is_superuser or user.is_coordination):
+    if apps.is_installed("django_otp"):
+        from security.two_factor import two_factor_required
+
+    if apps.is_installed("django_otp") and two_factor_required(user):
         from django_otp import DEVICE_ID_SESSION_KEY
         from django_otp.plugins.otp_static.models import StaticDevice
 

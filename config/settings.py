@@ -334,6 +334,9 @@ FILIERE = {
     "LOGIN_FAILURES_PER_ADDRESS": int(os.environ.get("FILIERE_LOGIN_FAILURES_PER_ADDRESS", "30")),
     # Workbench direct upload (POST /api/v1/snapshot/): snapshots accepted per token per hour (retries count).
     "WORKBENCH_UPLOADS_PER_HOUR": int(os.environ.get("FILIERE_WORKBENCH_UPLOADS_PER_HOUR", "300")),
+    # Second factor (security.two_factor): required of these roles (the ones that read households), of every account
+    # that opens the admin, and of anyone who turned it on; offered to everyone. Demo accounts are exempt under DEBUG.
+    "TWO_FACTOR_ROLES": env_list("FILIERE_TWO_FACTOR_ROLES", "coordination,prescripteur,partenaire"),
 }
 
 # Demo accounts (password "demo") are only accepted while DEBUG is on.

@@ -1,8 +1,10 @@
 """Two-factor authentication (TOTP, RFC 6238) with django-otp, and backup codes for when the phone is lost.
 
-Who must use it: coordination and every account that opens the Django admin (is_staff / is_superuser). Demo
-accounts are exempt while DEMO_MODE is on (DEBUG), so that `make run` stays one command; they cannot log in at
-all when DEMO_MODE is off, so no production account is ever exempt.
+Who must use it: every role listed in FILIERE["TWO_FACTOR_ROLES"] (by default the roles that read households:
+coordination, prescribers, partners), every account that opens the Django admin (is_staff / is_superuser), and
+anyone who turned it on of their own accord (it is offered to every account). Demo accounts are exempt while
+DEMO_MODE is on (DEBUG), so that `make run` stays one command; they cannot log in at all when DEMO_MODE is off, so
+no production account is ever exempt.
 """
 
 import base64
@@ -22,12 +24,22 @@ TOTP_NAME = "Application d'authentification"
 BACKUP_NAME = "Codes de secours"
 
 
-def two_factor_required(user) -> bool:
+def two_factor_required_by_role(user) -> bool:
+    """The account must have a second factor whether or not it chose one (its role or its admin access)."""
     if not user.is_authenticated:
         return False
     if user.is_demo and settings.DEMO_MODE:
         return False
-    return bool(user.is_staff or user.is_superuser or user.is_coordination)
+    return bool(user.is_staff or user.is_superuser or user.role in settings.FILIERE["TWO_FACTOR_ROLES"])
+
+
+def two_factor_required(user) -> bool:
+    """A code is asked at login: required by the role, or turned on by the person (then it protects them too)."""
+    if two_factor_required_by_role(user):
+        return True
+    if not user.is_authenticated or (user.is_demo and settings.DEMO_MODE):
+        return False
+    return two_factor_enrolled(user)  # one query, only for accounts whose role does not require it
 
 
 def two_factor_enrolled(user) -> bool:

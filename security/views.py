@@ -28,15 +28,11 @@ def _add_errors(form, error: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("token")
 def two_factor(request):
-    """Enrolment when the account has no app yet; otherwise the status page (backup codes left)."""
+    """Enrolment when the account has no app yet (offered to every account, required for some); otherwise the
+    status page (backup codes left)."""
     user = request.user
-    if service.two_factor_enrolled(user) or not service.two_factor_required(user):
-        context = {
-            "required": service.two_factor_required(user),
-            "verified": user.is_verified(),
-            "enrolled": service.two_factor_enrolled(user),
-            "codes_left": service.backup_codes_left(user),
-        }
+    if service.two_factor_enrolled(user):
+        context = {"verified": user.is_verified(), "codes_left": service.backup_codes_left(user)}
         return render(request, "security/two_factor_status.html", context)
     device = service.totp_device_pending(user)
     form = TokenForm(request.POST or None)
@@ -54,7 +50,7 @@ def two_factor(request):
         "form": form,
         "qr_svg": service.totp_qr_svg(device),
         "manual_key": service.totp_manual_key(device),
-        "required": service.two_factor_required(user),
+        "required": service.two_factor_required_by_role(user),
         "next": _next_url(request),
     }
     return render(request, "security/two_factor_setup.html", context)

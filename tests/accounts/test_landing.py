@@ -1,5 +1,5 @@
-"""After logging in, each role lands on its work (accounts.landing), not on the public home page; a safe `next`
-still wins, an outside one is ignored."""
+"""After logging in (password, then the second factor), each role lands on its work (accounts.landing), not on the
+public home page; a safe `next` still wins, an outside one is ignored."""
 
 import pytest
 from django.urls import reverse
@@ -15,15 +15,40 @@ def _login(client, username, **extra):
     return client.post(reverse("accounts:login"), {"username": username, "password": PASSWORD, **extra}, follow=True)
 
 
+def _login_with_code(client, user, **extra):
+    """Password, then the code of the person's app: where the login leads once both are typed."""
+    device = TOTPDeviceFactory(user=user)
+    response = _login(client, user.username, **extra)
+    verify_url = response.redirect_chain[-1][0]
+    assert verify_url.startswith(reverse("security:two_factor_verify"))
+    return client.post(verify_url, {"token": totp_code(device)}, follow=True)
+
+
+@pytest.mark.second_factor_manual
 @pytest.mark.parametrize(
     ("traits", "landing", "heading"),
     [
         ({"prescriber": True}, "/foyers/", "Foyers"),
         ({"partner": True}, "/distributions/", "Distributions"),
+        ({"coordination": True}, "/distributions/", "Distributions"),
+        ({"technician": True}, "/admin/", "Atelier"),
     ],
+    ids=["prescripteur", "partenaire", "coordination", "technicien"],
+)
+def test_each_role_lands_on_its_work_once_the_code_is_typed(client, traits, landing, heading):
+    response = _login_with_code(client, UserFactory(username="personne", **traits))
+    assert response.redirect_chain[-1][0] == landing
+    assert response.status_code == 200 and heading in response.content.decode()
+
+
+@pytest.mark.second_factor_manual
+@pytest.mark.parametrize(
+    ("traits", "landing", "heading"),
+    [({"prescriber": True}, "/foyers/", "Foyers"), ({"partner": True}, "/distributions/", "Distributions")],
     ids=["prescripteur", "partenaire"],
 )
-def test_a_role_without_second_factor_lands_on_its_work(client, traits, landing, heading):
+def test_a_role_the_setting_exempts_lands_on_its_work_at_once(client, settings, traits, landing, heading):
+    settings.FILIERE = {**settings.FILIERE, "TWO_FACTOR_ROLES": ["coordination"]}
     UserFactory(username="personne", **traits)
     response = _login(client, "personne")
     assert response.redirect_chain[-1][0] == landing
@@ -31,31 +56,15 @@ def test_a_role_without_second_factor_lands_on_its_work(client, traits, landing,
 
 
 @pytest.mark.second_factor_manual
-@pytest.mark.parametrize(
-    ("traits", "landing"),
-    [({"coordination": True}, "/distributions/"), ({"technician": True}, "/admin/")],
-    ids=["coordination", "technicien"],
-)
-def test_a_role_with_a_second_factor_lands_on_its_work_once_the_code_is_typed(client, traits, landing):
-    user = UserFactory(username="personne", **traits)
-    device = TOTPDeviceFactory(user=user)
-    response = _login(client, "personne")
-    verify_url = response.redirect_chain[-1][0]
-    assert verify_url.startswith(reverse("security:two_factor_verify"))
-    response = client.post(verify_url, {"token": totp_code(device)}, follow=True)
-    assert response.redirect_chain[-1][0] == landing
-    assert response.status_code == 200
-
-
 def test_a_safe_next_still_wins(client):
-    UserFactory(username="personne", prescriber=True)
-    response = _login(client, "personne", next="/tableau-de-bord/")
+    response = _login_with_code(client, UserFactory(username="personne", prescriber=True), next="/tableau-de-bord/")
     assert response.redirect_chain[-1][0] == "/tableau-de-bord/"
 
 
+@pytest.mark.second_factor_manual
 def test_a_next_to_another_site_is_ignored(client):
-    UserFactory(username="personne", prescriber=True)
-    response = _login(client, "personne", next="https://example.com/piege")
+    user = UserFactory(username="personne", prescriber=True)
+    response = _login_with_code(client, user, next="https://example.com/piege")
     assert response.redirect_chain[-1][0] == "/foyers/"
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts import services
 from tests.accounts.factories import UserFactory
+from tests.two_factor import second_factor_login
 
 PASSWORD = "motdepasse-solide-2026"
 PRIVATE = reverse("accounts:password_change")
@@ -23,13 +24,14 @@ def is_logged_in(client) -> bool:
 
 
 def test_logging_in_gives_a_new_session_key(client):
-    UserFactory(username="smartin", prescriber=True)
+    member = UserFactory(username="smartin", prescriber=True)
     client.get(reverse("donations:offer_create"))
     client.session.save()  # an anonymous session exists before logging in (fixation attempt)
     before = client.session.session_key
     client.post(reverse("accounts:login"), {"username": "smartin", "password": PASSWORD})
     after = client.session.session_key
     assert before and after and before != after
+    second_factor_login(client, member)  # the code typed after the password (tests/two_factor.py)
     assert is_logged_in(client)
 
 

@@ -30,8 +30,8 @@ def login(client, user):
     [
         ({"coordination": True}, True),
         ({"technician": True}, True),
-        ({"prescriber": True}, False),
-        ({"partner": True}, False),
+        ({"prescriber": True}, True),
+        ({"partner": True}, True),
         ({"prescriber": True, "is_superuser": True, "is_staff": True}, True),
     ],
     ids=["coordination", "technicien", "prescripteur", "partenaire", "superutilisateur"],
@@ -236,3 +236,55 @@ def test_no_one_reads_secret_keys_in_the_admin(client):
     assert client.get("/admin/").status_code == 200
     assert "otp_totp" not in client.get("/admin/").content.decode()
     assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+
+
+# --- Every role: offered to all, required of those that read households ------------------------------------------
+
+
+def test_the_roles_that_read_households_must_use_it_by_default(settings):
+    assert set(settings.FILIERE["TWO_FACTOR_ROLES"]) == {"coordination", "prescripteur", "partenaire"}
+
+
+@pytest.mark.parametrize("traits", [{"prescriber": True}, {"partner": True}], ids=["prescripteur", "partenaire"])
+def test_a_role_required_in_production_reaches_no_household_page_before_its_code(client, settings, traits):
+    settings.DEBUG = False
+    user = UserFactory(**traits)
+    device = TOTPDeviceFactory(user=user)
+    login(client, user)
+    for page in ("/foyers/", "/distributions/", "/accounts/mot-de-passe/"):
+        response = client.get(page)
+        assert response.status_code == 302 and response.url.startswith(VERIFY), page
+    client.post(VERIFY, {"token": totp_code(device)})
+    assert client.get("/distributions/").status_code == 200
+
+
+def test_a_role_the_setting_does_not_require_may_still_turn_it_on_and_is_then_asked(client, settings):
+    settings.FILIERE = {**settings.FILIERE, "TWO_FACTOR_ROLES": ["coordination"]}
+    user = UserFactory(prescriber=True)
+    login(client, user)
+    assert client.get("/foyers/").status_code == 200  # not required: straight in
+
+    page = client.get(SETUP).content.decode()
+    assert "Code QR à scanner" in page and "vous pouvez la choisir" in page
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    codes = client.post(SETUP, {"token": totp_code(device), "next": "/foyers/"}).content.decode()
+    assert len(re.findall(r"<li>(\w{8})</li>", codes)) == 10
+
+    client.post(reverse("accounts:logout"))
+    login(client, user)
+    response = client.get("/foyers/")
+    assert response.status_code == 302 and response.url.startswith(VERIFY)
+
+
+def test_coordination_resets_a_prescribers_second_factor(client):
+    coordinator = UserFactory(coordination=True)
+    prescriber = UserFactory(prescriber=True)
+    TOTPDeviceFactory(user=prescriber)
+    client.force_login(coordinator)
+    from tests.two_factor import second_factor_login
+
+    second_factor_login(client, coordinator)
+    url = reverse("structures:member_two_factor_reset", args=[prescriber.organisation_id, prescriber.pk])
+    assert url in client.get(reverse("structures:detail", args=[prescriber.organisation_id])).content.decode()
+    client.post(url)
+    assert not TOTPDevice.objects.filter(user=prescriber).exists()
