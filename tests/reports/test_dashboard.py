@@ -245,8 +245,8 @@ def _fill(many: bool, structure_a, structure_b, communes):
 
 @pytest.mark.parametrize(
     ("who", "queries"),
-    # Session, user, second factor (staff accounts); then items (1), households (1), the structures picker (1).
-    [("coordination", 6), ("prescriber_a", 4), ("technician", 4)],
+    # Session, user, second factor (every account here); then items (1), households (1), the structures picker (1).
+    [("coordination", 6), ("prescriber_a", 5), ("technician", 4)],
 )
 def test_dashboard_queries_do_not_grow_with_rows(
     request, who, queries, django_assert_num_queries, structure_a, structure_b, raismes, denain, escaudain
