@@ -39,3 +39,10 @@ def jobs_unfinished_count() -> dict[str, int]:
         queued=Count("pk", filter=Q(status=JobStatus.QUEUED)),
         running=Count("pk", filter=Q(status=JobStatus.RUNNING)),
     )
+
+
+def worker_alive(*, now: datetime.datetime | None = None) -> bool:
+    """Whether some task worker said it was alive lately: a job waiting while none is would wait forever."""
+    now = now or timezone.now()
+    stale_before = now - datetime.timedelta(seconds=settings.JOBS["STALE_SECONDS"])
+    return TaskWorker.objects.filter(stopped_at__isnull=True, beat_at__gte=stale_before).exists()

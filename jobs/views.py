@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import access_required
 from accounts.permissions import Capability
-from jobs.models import Job, JobStatus, TaskWorker
+from jobs.models import Job, JobStatus
 from jobs.registry import RUNNERS
-from jobs.selectors import jobs_unfinished_count, workers_state
+from jobs.selectors import jobs_unfinished_count, worker_alive, workers_state
 from jobs.tasks import job_relaunch
 
 REFRESH_SECONDS = 2
@@ -60,8 +60,7 @@ def job_detail(request, pk):
         "start_url": _start_url(spec),
         "silent": job.status == JobStatus.RUNNING and job.heartbeat_at is not None and now - job.heartbeat_at > stale,
         # A job waiting with no worker alive would wait forever without anyone knowing why.
-        "no_worker": job.status == JobStatus.QUEUED
-        and not TaskWorker.objects.filter(stopped_at__isnull=True, beat_at__gte=now - stale).exists(),
+        "no_worker": job.status == JobStatus.QUEUED and not worker_alive(now=now),
         "errors": (job.result_data or {}).get("errors", []),
         "link": (job.result_data or {}).get("link"),
     }

@@ -25,6 +25,7 @@ from equipment.imports.pending import (
     pending_store,
 )
 from jobs.models import Job, JobStatus
+from jobs.selectors import worker_alive
 from jobs.tasks import job_enqueue
 
 EXAMPLE_ROWS = [
@@ -85,7 +86,9 @@ def item_import_confirm(request):
         messages.info(request, "Import annulé : rien n'a été enregistré.")
         return redirect("equipment:import")
     if not check.is_finished:
-        return render(request, "equipment/import_checking.html", {"job": check, "filename": filename, "refresh": 2})
+        no_worker = check.status == JobStatus.QUEUED and not worker_alive()
+        context = {"job": check, "filename": filename, "refresh": 2, "no_worker": no_worker}
+        return render(request, "equipment/import_checking.html", context)
     data = check.result_data or {}
     if check.status == JobStatus.FAILED:
         pending_discard(request.session)

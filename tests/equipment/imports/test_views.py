@@ -292,6 +292,7 @@ def test_while_the_check_runs_the_page_follows_it_and_writes_nothing(technician_
     running = technician_client.get(CONFIRM_URL).content.decode()
 
     assert "<h1>Vérification de « lot.csv »</h1>" in waiting and "La vérification attend son tour" in waiting
+    assert "Aucun serveur de tâches n'est en marche pour l'instant" in waiting  # none runs in this test
     assert '<meta http-equiv="refresh" content="2">' in waiting
     assert "Lignes vérifiées : 40 sur 100 (40 %)" in running
     assert "Confirmer l'import" not in running and Item.objects.count() == 0
