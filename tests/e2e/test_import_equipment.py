@@ -60,6 +60,10 @@ def test_technician_uploads_sees_errors_then_previews_and_confirms(page, live_ur
     assert Item.objects.count() == 0
 
     page.get_by_role("button", name="Confirmer l'import").click()
+    # The import ran as a background job: its page gives the result and leads to the items.
     page.get_by_text("Import de « lot.csv » terminé : 3 matériels créés").wait_for()
     assert Item.objects.count() == 3
     shot(page, "import-done")
+    axe_check(page)
+    page.get_by_role("link", name="Voir le matériel").click()
+    page.get_by_role("link", name="ATIS-24-0001").wait_for()
