@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test quality bench serve loadtest worker backup restore clean venv messages
+.PHONY: run test quality bench serve loadtest worker backup restore clean venv messages screenshots
 
 $(STAMP): requirements.txt
 	@PYTHON=$$(scripts/find-python) || exit 1; \
@@ -38,7 +38,13 @@ messages:
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The README's screenshots (docs/img/), taken by the browser walk of every role on the demo data.
+screenshots: $(STAMP)
+	FILIERE_SCREENSHOTS=docs/img $(PY) -m pytest -q tests/e2e/test_every_role.py
+
 quality: $(STAMP)
+	@if $(MAKE) -n venv 2>&1 | grep "overriding recipe"; then \
+		echo "Makefile : une cible est écrite deux fois (la seconde remplace la première)" >&2; exit 1; fi
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	DATABASE_URL=sqlite:///:memory: DJANGO_SETTINGS_MODULE=config.settings_test $(PY) manage.py makemigrations --check --dry-run
@@ -63,12 +69,7 @@ worker: $(STAMP)
 		DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/filiere} PYTHON=$(PY) scripts/worker
 
 # Load test on the loopback (wrk, bounded in time): household list page vs a bare view, same gunicorn set-up.
-load# Plain French for Django's validation messages: recompile after editing locale/fr/LC_MESSAGES/django.po
-# (Debian package gettext); the compiled .mo is committed, so running the site needs no gettext.
-messages:
-	msgfmt --check -o locale/fr/LC_MESSAGES/django.mo locale/fr/LC_MESSAGES/django.po
-
-test: $(STAMP)
+loadtest: $(STAMP)
 	@command -v wrk >/dev/null || { echo "Installation de wrk (paquet Debian)…"; apt-get update -qq && apt-get install -y -qq wrk; }
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/filiere_bench} $(PY) bench/loadtest.py
 
