@@ -14,6 +14,10 @@ NAV = [
     ("Distributions", "distributions:list"),
     ("Structures", "structures:list"),
 ]
+# Pages every account may open but only some need in the menu: label, URL name and who sees the link.
+NAV_FOR = [
+    ("Travaux", "jobs:list", Capability.JOB_SUPERVISION),
+]
 
 
 @cache
@@ -23,7 +27,7 @@ def _nav_pages() -> list[tuple[str, str, Capability]]:
     for label, name in NAV:
         url = reverse(name)
         pages.append((label, url, resolve(url).func.access_capability))
-    return pages
+    return pages + [(label, reverse(name), capability) for label, name, capability in NAV_FOR]
 
 
 def _nav_entries(request):

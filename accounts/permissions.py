@@ -43,6 +43,7 @@ class Capability(StrEnum):
     ONBOARDING = "onboarding"
     ORGANISATIONS = "organisations"
     WORKBENCH_TOKENS = "workbench_tokens"
+    JOB_SUPERVISION = "job_supervision"
 
 
 # Every signed-in account, whatever its role (or without one): their own password, second factor and jobs.
@@ -198,6 +199,11 @@ ACCESS: dict[Capability, Access] = {
         STAFF,
         # "change" is revoking: a token's page is read-only (api/admin.py).
         {"api": {"workbenchtoken": _ALL}},
+    ),
+    Capability.JOB_SUPERVISION: Access(
+        _roles(COORDINATION),
+        "Voir si un serveur de tâches est en marche et combien de travaux attendent (page « Travaux »).",
+        COORDINATION_ONLY,
     ),
 }
 

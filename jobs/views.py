@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import access_required
-from accounts.permissions import Capability
+from accounts.permissions import Capability, may
 from jobs.models import Job, JobStatus
 from jobs.registry import RUNNERS
 from jobs.selectors import jobs_unfinished_count, worker_alive, workers_state
@@ -31,7 +31,7 @@ def _own_job(request, pk) -> Job:
 def job_list(request):
     jobs = Job.objects.filter(created_by=request.user)[:50]
     context = {"jobs": jobs}
-    if request.user.is_coordination:
+    if may(request.user, Capability.JOB_SUPERVISION):
         context["workers"] = workers_state()
         context["unfinished"] = jobs_unfinished_count()
         context["any_worker_alive"] = any(state.alive for state in context["workers"])

@@ -155,7 +155,7 @@ def test_every_model_permission_of_the_table_names_a_real_model():
 
 def test_the_menu_shows_each_role_the_pages_the_table_opens_to_it():
     expected = {
-        "coordination": ["Matériel", "Dons", "Foyers", "Tableau de bord", "Distributions", "Structures"],
+        "coordination": ["Matériel", "Dons", "Foyers", "Tableau de bord", "Distributions", "Structures", "Travaux"],
         "technicien": ["Matériel", "Dons", "Tableau de bord"],
         "prescripteur": ["Foyers", "Tableau de bord", "Distributions"],
         "partenaire": ["Distributions"],

@@ -11,6 +11,7 @@ import os
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 from tests.e2e.settings import CHROMIUM_ARGS, CHROMIUM_PATH
@@ -83,7 +84,14 @@ _axe = Axe()
 @pytest.fixture
 def axe_check():
     def check(page):
-        results = _axe.run(page)
+        # A click may have started a navigation that is not over: axe reads the page that is loaded, not the old one
+        # unloading under it (« Cannot read properties of null »), so it runs again once the new page stands.
+        page.wait_for_load_state()
+        try:
+            results = _axe.run(page)
+        except PlaywrightError:
+            page.wait_for_load_state()
+            results = _axe.run(page)
         serious = [
             violation
             for violation in results.response["violations"]

@@ -107,14 +107,16 @@ def test_a_prescriber_and_the_partner_follow_the_event(page, live_url, login, ax
     page.get_by_role("link", name="Distributions").first.click()
     page.get_by_role("cell", name="HENNEBERT Martine", exact=True).wait_for()
     axe_check(page)
-    page.get_by_role("link", name=invitation.event.title).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=invitation.event.title).click()
     axe_check(page)
     page.get_by_role("button", name="Se déconnecter").click()
 
     login(page, "emmaus")
     page.get_by_role("link", name="Distributions").first.click()
     axe_check(page)
-    page.get_by_role("link", name=invitation.event.title).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=invitation.event.title).click()
     axe_check(page)
     page.get_by_role("button", name="Présent à la prise en main : HENNEBERT Martine").click()
     page.get_by_text("Prise en main notée pour HENNEBERT Martine.").wait_for()
