@@ -35,8 +35,11 @@ run: $(STAMP)
 messages:
 	msgfmt --check -o locale/fr/LC_MESSAGES/django.mo locale/fr/LC_MESSAGES/django.po
 
+# The suite runs in parallel processes, one per core (8 at most), each with its own test database and Redis
+# database; TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 8 --dist loadfile $(PYTEST_ARGS)
 
 # The README's screenshots (docs/img/), taken by the browser walk of every role on the demo data.
 screenshots: $(STAMP)

@@ -2,15 +2,40 @@
 
 import os
 import shutil
+from importlib import import_module
 
 import pytest
 import redis
 from django.db import connection
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # force_login also passes the second factor of coordination and admin accounts (see tests/two_factor.py).
 pytest_plugins = ["tests.two_factor"]
+
+
+@receiver(post_migrate, dispatch_uid="tests-reference-data")
+def _reference_data_back(sender, using="default", **kwargs):
+    """What the migrations write (the territory's communes and QPV, the default pack template) comes back after a
+    flush. A test served by a live server, or marked transaction=True, empties every table when it ends, then Django
+    sends post_migrate; the tests that follow, in this process or in a parallel one (pytest -n), expect the data a
+    migrated database has. Only an empty table is filled: nothing else changes."""
+    from django.apps import apps
+
+    if using != "default":
+        return
+    if sender.label == "territory":
+        from territory.loader import load_default_territory
+
+        Commune, Qpv = apps.get_model("territory", "Commune"), apps.get_model("territory", "Qpv")
+        if not Commune.objects.using(using).exists():
+            load_default_territory(commune_model=Commune, qpv_model=Qpv)
+    elif sender.label == "distributions":
+        template = import_module("distributions.migrations.0002_default_pack_template")
+        if not apps.get_model("distributions", "PackTemplate").objects.using(using).exists():
+            template.create_default_template(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,14 @@ TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django.tasks.ba
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 # Several test runs may share one Redis (REDIS_URL): each counts its rate limits under keys of its own (a server
 # started by a test names its own prefix in CACHE_KEY_PREFIX).
+# Parallel test processes (pytest -n, PYTEST_XDIST_WORKER gw0, gw1…) each take a Redis database of their own, 1 + the
+# worker's number: tests empty the cache (Redis FLUSHDB), which must not reset another process's counters mid-test.
+# Servers a test starts inherit it through the environment.
+if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER"):  # noqa: F405
+    import re
+
+    REDIS_URL = re.sub(r"(/\d*)?$", f"/{1 + int(os.environ['PYTEST_XDIST_WORKER'].removeprefix('gw'))}", REDIS_URL, count=1)
+    os.environ["REDIS_URL"] = CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
 if REDIS_URL and not os.environ.get("CACHE_KEY_PREFIX"):  # noqa: F405
     import uuid
 

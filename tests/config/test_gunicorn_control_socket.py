@@ -3,9 +3,11 @@ control socket: starting or stopping one leaves the other's alone."""
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -81,8 +83,18 @@ def _wait_for(path: Path, timeout: float = 60) -> None:
         time.sleep(0.2)
 
 
+@pytest.fixture
+def short_home():
+    """A home folder with a short path: a Unix socket's path holds at most 107 bytes, which pytest's own temporary
+    folders pass under parallel runs (…/popen-gw0/test_two_instances…/.gunicorn/filiere-127.0.0.1-58097.ctl)."""
+    home = Path(tempfile.mkdtemp(prefix="gu-"))
+    yield home
+    shutil.rmtree(home, ignore_errors=True)
+
+
 @pytest.mark.postgres
-def test_two_instances_keep_separate_control_sockets_and_stopping_one_spares_the_other(tmp_path):
+def test_two_instances_keep_separate_control_sockets_and_stopping_one_spares_the_other(short_home):
+    tmp_path = short_home
     ports = free_ports(2)
     servers = [_start(port, tmp_path) for port in ports]
     sockets = [tmp_path / ".gunicorn" / f"filiere-127.0.0.1-{port}.ctl" for port in ports]

@@ -11,18 +11,14 @@ With FILIERE_SCREENSHOTS=<folder> the walk also saves the README's screenshots (
 
 import os
 import re
-from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps
-from django.conf import settings
 from django.core.management import call_command
 from django.urls import Resolver404, resolve
 
 from accounts.models import User
-from territory.models import Commune
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -122,15 +118,8 @@ def walk(page, live_server, axe_check, role, start):
 
 @pytest.fixture
 def demo(live_server):
-    """The demo data on what the migrations wrote (the live server's tests empty the database after them), its
-    accounts made ordinary ones, as in production: the second factor where the role needs it."""
-    quiet = open(os.devnull, "w")
-    if not Commune.objects.exists():
-        data = Path(settings.BASE_DIR) / "territory" / "data"
-        call_command("load_territory", data / "territory-communes.csv", qpv=data / "territory-qpv.csv", stdout=quiet)
-    import_module("distributions.migrations.0002_default_pack_template").create_default_template(apps, None)
-    call_command("demo_data", stdout=quiet)
-    User.objects.update(is_demo=False)
+    """The demo data, its accounts made ordinary ones, as in production: the second factor where the role needs it."""
+    call_command("demo_data", stdout=open(os.devnull, "w"))
     User.objects.update(is_demo=False)
 
 
