@@ -28,7 +28,8 @@ DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  
 if REDIS_URL and os.environ.get("PYTEST_XDIST_WORKER"):  # noqa: F405
     import re
 
-    REDIS_URL = re.sub(r"(/\d*)?$", f"/{1 + int(os.environ['PYTEST_XDIST_WORKER'].removeprefix('gw'))}", REDIS_URL, count=1)
+    redis_db = 1 + int(os.environ["PYTEST_XDIST_WORKER"].removeprefix("gw"))
+    REDIS_URL = re.sub(r"(/\d*)?$", f"/{redis_db}", REDIS_URL, count=1)  # noqa: F405
     os.environ["REDIS_URL"] = CACHES["default"]["LOCATION"] = REDIS_URL  # noqa: F405
 if REDIS_URL and not os.environ.get("CACHE_KEY_PREFIX"):  # noqa: F405
     import uuid
