@@ -192,6 +192,8 @@ class Item(models.Model):
         indexes = [
             models.Index(fields=["received_on", "id"], name="item_received_idx"),
             models.Index(fields=["status", "received_on", "id"], name="item_status_received_idx"),
+            # The workshop's usual filter (« reconditionnés », one category): its count reads this index alone.
+            models.Index(fields=["status", "category", "received_on", "id"], name="item_status_category_idx"),
             models.Index(fields=["category", "received_on", "id"], name="item_category_received_idx"),
             models.Index(fields=["serial_number"], name="item_serial_idx"),
             models.Index(Upper("serial_number"), name="item_serial_upper_idx"),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import access_required
 from accounts.permissions import Capability
 from core.components import Column, date_text, table
-from core.pagination import LargeTablePaginator
+from core.pagination import DEFAULT_EXACT_LIMIT, LargeTablePaginator
 from equipment.enums import ItemCategory, ItemStatus
 from equipment.filters import ItemFilter
 from equipment.labels.qr import item_qr_svg
@@ -17,13 +17,18 @@ from equipment.models import Item
 from equipment.selectors import item_list_values
 from jobs.tasks import job_enqueue
 
+# A search (tag, serial number, model) is counted exactly up to 1,000 matches, then reads « plus de 1 000 » with
+# 20 pages to browse: past that, people type more of the model rather than page on, and counting every match of a
+# common model (« ProDesk »: 6,659 of 100,000) cost three times the rest of the page's SQL.
+SEARCH_EXACT_LIMIT = 1_000
+
 
 class ItemListPaginator(LargeTablePaginator):
     """Pages over the rows' values(), counts the filtered items alone. Counted through the values(), the count's
     subquery kept their columns and the joins to the donor (62 ms instead of a few for a search by model)."""
 
-    def __init__(self, rows, per_page, *, items):
-        super().__init__(rows, per_page)
+    def __init__(self, rows, per_page, *, items, exact_limit=DEFAULT_EXACT_LIMIT):
+        super().__init__(rows, per_page, exact_limit=exact_limit)
         self.items = items
 
     @cached_property
@@ -45,7 +50,9 @@ def item_list(request):
         if exact is not None:
             # A barcode scanner types the tag and Enter: open the item at once.
             return redirect("equipment:detail", exact)
-    page = ItemListPaginator(item_list_values(items), 50, items=items).get_page(request.GET.get("page"))
+    page = ItemListPaginator(
+        item_list_values(items), 50, items=items, exact_limit=SEARCH_EXACT_LIMIT if query else DEFAULT_EXACT_LIMIT
+    ).get_page(request.GET.get("page"))
     items_table = table(
         item_columns(reverse("equipment:list")),
         page,

@@ -185,3 +185,17 @@ def test_the_last_pages_read_from_the_end_show_the_same_rows_in_order(technician
     assert dates == sorted(dates, key=lambda d: datetime.datetime.strptime(d, "%d/%m/%Y"), reverse=True)
     (last,) = pages[2]
     assert last[1:3] + last[4:] == ["Écran", "Dell P2217H", "Reçu", "02/01/2024", donation.donor.name]
+
+
+def test_a_search_matching_more_than_its_limit_says_plus_de_and_the_filters_keep_their_exact_count(
+    technician_client, monkeypatch
+):
+    """A search is counted up to SEARCH_EXACT_LIMIT matches (1,000), a filter up to 10,000."""
+    monkeypatch.setattr("equipment.views.SEARCH_EXACT_LIMIT", 3)
+    ItemFactory.create_batch(5, desktop=True)
+
+    searched = technician_client.get(URL, {"q": "prodesk"}).content.decode()
+    filtered = technician_client.get(URL, {"category": "desktop"}).content.decode()
+
+    assert "plus de 3 matériels" in searched and len(rows_of(searched)) == 3
+    assert "5 matériels" in filtered and len(rows_of(filtered)) == 5
