@@ -15,6 +15,7 @@ from django.db import transaction
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 from core.validators import phone_normalise
+from security.lockout import login_failures_clear
 from security.sessions import sessions_end
 
 # Members of these organisations work in the Django admin (the workshop); the others never get admin access.
@@ -238,6 +239,17 @@ def member_deactivate(*, member: User, by: User | None = None) -> User:
     ended = sessions_end(user_ids=[member.pk])  # ended, not suspended: reactivation starts from the login page
     _log(by, member, CHANGE, f"Compte désactivé depuis Structures ; sessions fermées : {ended}.")
     return member
+
+
+@transaction.atomic
+def member_unlock(*, member: User, by: User | None = None) -> int:
+    """Forget the refused logins that blocked an account (coordination checked with the person); in its history."""
+    name = member.get_full_name() or member.username
+    forgotten = login_failures_clear(username=member.username)
+    if not forgotten:
+        raise ValidationError(f"Le compte de {name} n'était pas bloqué.")
+    _log(by, member, CHANGE, f"Compte débloqué depuis Structures ; tentatives refusées oubliées : {forgotten}.")
+    return forgotten
 
 
 @transaction.atomic

@@ -241,8 +241,7 @@ def member_unlock(request, pk, member_pk):
     name = member.get_full_name() or member.username
 
     def action():
-        if not lockout.login_failures_clear(username=member.username):
-            raise ValidationError(f"Le compte de {name} n'était pas bloqué.")
+        services.member_unlock(member=member, by=request.user)
         return f"Le compte de {name} est débloqué : la personne peut de nouveau se connecter."
 
     return _confirm(

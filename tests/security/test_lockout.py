@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.admin.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 
@@ -106,6 +107,8 @@ def test_coordination_unlocks_an_account_from_the_members_page(client):
 
     assert attempt(Client(), "smartin", PASSWORD).status_code == 302
     assert url not in client.get(reverse("structures:detail", args=[member.organisation_id])).content.decode()
+    unlocked = LogEntry.objects.get(object_id=str(member.pk), change_message__startswith="Compte débloqué")
+    assert unlocked.user == coordinator and "tentatives refusées oubliées : 5" in unlocked.change_message
 
 
 def test_unlocking_an_account_that_is_not_locked_says_so(client):
