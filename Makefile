@@ -55,10 +55,15 @@ quality: $(STAMP)
 		$(PY) manage.py check --deploy --fail-level WARNING
 	$(PY) scripts/audit-dependencies
 
+# wrk (Debian package) measures the pages over HTTP, for the load test and the bench's HTTP cases.
+INSTALL_WRK = @command -v wrk >/dev/null || { echo "Installation de wrk (paquet Debian)…"; \
+	apt-get update -qq && apt-get install -y -qq wrk; }
+
 # Benchmarks on PostgreSQL (DATABASE_URL, default: a dedicated filiere_bench database, dropped and re-created):
 # generated volume, every case of docs/guides/performance.md against its floor; table printed, JSON in bench/results/latest.json.
 # BENCH_MILLION=0 skips the 1,000,000-item count case (about a minute). Not part of `make test`.
 bench: $(STAMP)
+	$(INSTALL_WRK)
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/filiere_bench} $(PY) bench/run.py
 
 # Production serving: gunicorn (config/gunicorn.conf.py), WhiteNoise, PostgreSQL, DEBUG off.
@@ -73,7 +78,7 @@ worker: $(STAMP)
 
 # Load test on the loopback (wrk, bounded in time): household list page vs a bare view, same gunicorn set-up.
 loadtest: $(STAMP)
-	@command -v wrk >/dev/null || { echo "Installation de wrk (paquet Debian)…"; apt-get update -qq && apt-get install -y -qq wrk; }
+	$(INSTALL_WRK)
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/filiere_bench} $(PY) bench/loadtest.py
 
 backup:

@@ -94,10 +94,9 @@ def short_home():
 
 @pytest.mark.postgres
 def test_two_instances_keep_separate_control_sockets_and_stopping_one_spares_the_other(short_home):
-    tmp_path = short_home
     ports = free_ports(2)
-    servers = [_start(port, tmp_path) for port in ports]
-    sockets = [tmp_path / ".gunicorn" / f"filiere-127.0.0.1-{port}.ctl" for port in ports]
+    servers = [_start(port, short_home) for port in ports]
+    sockets = [short_home / ".gunicorn" / f"filiere-127.0.0.1-{port}.ctl" for port in ports]
     try:
         for socket in sockets:
             _wait_for(socket)
@@ -106,7 +105,7 @@ def test_two_instances_keep_separate_control_sockets_and_stopping_one_spares_the
         servers[1].wait(timeout=60)
         assert not sockets[1].exists()
         assert sockets[0].exists() and len(_workers(sockets[0])) == 1  # the first instance still answers
-        assert not (tmp_path / ".gunicorn" / "gunicorn.ctl").exists()
+        assert not (short_home / ".gunicorn" / "gunicorn.ctl").exists()
     finally:
         for server in servers:
             if server.poll() is None:
