@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -20,6 +21,7 @@ from beneficiaries.access_log import access_log_record
 from beneficiaries.enums import AccessAction
 from beneficiaries.models import Household, HouseholdAccessLog
 from beneficiaries.selectors import SimilarHousehold
+from core.locks import transaction_lock
 
 MATCH_ACTIONS = (AccessAction.DUPLICATE_MATCH, AccessAction.DUPLICATE_WITHHELD)
 
@@ -43,8 +45,14 @@ def matches_elsewhere_today(user: User) -> int:
     return rows.exclude(household__structure_id=user.organisation_id).count()
 
 
+@transaction.atomic
 def duplicate_warning(*, user: User, similar: list[SimilarHousehold]) -> list[DuplicateLine]:
-    """The warning's lines for these matches, each written to the access log (called when the warning is shown)."""
+    """The warning's lines for these matches, each written to the access log (called when the warning is shown).
+
+    One person's warnings take their turn (a lock until the transaction ends, core.locks): two probes sent at once
+    would otherwise both read the same day's count and together name more households than the limit."""
+    if similar:
+        transaction_lock("duplicate-matches", str(user.pk))
     visible = set(Household.objects.for_user(user).filter(pk__in=[m.pk for m in similar]).values_list("pk", flat=True))
     allowance = settings.FILIERE["DUPLICATE_MATCHES_PER_DAY"] - matches_elsewhere_today(user)
     lines = []

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import time_format
 
+from core.locks import transaction_lock
 from security.models import LoginFailure
 
 ACCOUNT = "account"
@@ -98,15 +99,22 @@ def login_failure_record(*, username: str | None, address: str | None) -> LoginF
     )
 
 
+@transaction.atomic
 def login_attempt_start(*, username: str | None, address: str | None) -> LoginFailure | Lock:
     """Count a login attempt as failed before its password is checked; the lock if it came one too many.
 
     Several workers may check the same account at the same moment: had each compared the count first and recorded
     its failure after checking the password, twelve simultaneous attempts would all have found fewer than five
-    failures and tried twelve passwords. Here each attempt is recorded (and committed) first, then counts only the
-    attempts recorded before it: the sixth is refused whatever the timing. A refused attempt leaves no row (attempts
-    while locked are not counted); a successful login deletes the account's rows (login_failures_clear).
+    failures and tried twelve passwords. Here attempts on one account (and from one address) take their turn
+    (a lock held until the transaction ends, core.locks): each is recorded, then counts the attempts recorded before
+    it, so the sixth is refused whatever the timing. Without the turn, two attempts could each miss the other's row
+    (ids are handed out before commit, not in commit order) and six passwords were tried under load. A refused
+    attempt leaves no row (attempts while locked are not counted); a successful login deletes the account's rows
+    (login_failures_clear).
     """
+    transaction_lock("login-account", username_digest(username or ""))  # always first: no two-lock deadlock
+    if address:
+        transaction_lock("login-address", address_digest(address))
     failure = login_failure_record(username=username, address=address)
     lock = login_lock(username=username, address=address, before=failure)
     if lock is not None:

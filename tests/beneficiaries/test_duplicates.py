@@ -7,12 +7,19 @@ coordination. A match in one's own structure is named and linked, and not counte
 """
 
 import datetime
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import time_machine
+from django.db import connection
 from django.urls import reverse
 
+from beneficiaries.duplicates import duplicate_warning
 from beneficiaries.enums import AccessAction
 from beneficiaries.models import Household, HouseholdAccessLog
+from beneficiaries.selectors import SimilarHousehold
+from tests.accounts.factories import UserFactory
 from tests.beneficiaries.factories import HouseholdFactory
 from tests.beneficiaries.test_views import form_data
 
@@ -121,3 +128,30 @@ def test_the_edit_page_warns_and_logs_the_same_way(client, prescriber_a, prescri
 
     assert WITHHELD in html and "CCAS de Denain" not in html
     assert _log(prescriber_a, AccessAction.DUPLICATE_WITHHELD) == [elsewhere.pk]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_probes_sent_at_the_same_moment_name_no_more_households_than_the_limit(settings):
+    """Eight warnings at once for one person, each about another household, with a limit of 3: three named."""
+    settings.FILIERE = {**settings.FILIERE, "DUPLICATE_MATCHES_PER_DAY": 3}
+    prober = UserFactory(prescriber=True)
+    elsewhere = [HouseholdFactory(last_name=f"Sondé{index}") for index in range(8)]
+    today = datetime.date.today()
+    similar = [SimilarHousehold(h.pk, h.structure_id, "CCAS", today) for h in elsewhere]
+    barrier = threading.Barrier(len(similar))
+
+    def probe(match):
+        try:
+            connection.ensure_connection()
+            barrier.wait(timeout=10)
+            return duplicate_warning(user=prober, similar=[match])[0].text
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(similar)) as pool:
+        texts = list(pool.map(probe, similar))
+
+    assert sum("(CCAS," in text for text in texts) == 3
+    assert len(_log(prober, AccessAction.DUPLICATE_MATCH)) == 3
+    assert len(_log(prober, AccessAction.DUPLICATE_WITHHELD)) == 5
