@@ -460,7 +460,11 @@ def last_page(context) -> list[dict]:
 
 
 def dashboard(context) -> list[dict]:
-    """Dashboard for a year: p50, and ratio to the sum of its GROUP BY queries run bare."""
+    """Dashboard for a year: p50, and ratio to its floor, the signed-in bare view plus its GROUP BY queries run bare.
+
+    Re-based like the lists: session, account and second factor are work every signed-in page must do, so the floor
+    is the bare view through the same middleware (same client) plus the SQL the figures need. The ratio to the bare
+    GROUP BY alone is kept in the detail, for information."""
     from django.utils import timezone
 
     url = reverse("dashboard:index")
@@ -471,18 +475,24 @@ def dashboard(context) -> list[dict]:
         get(context, "coordination", url, **params)
     grouped = [query["sql"] for query in captured.captured_queries if "GROUP BY" in query["sql"].upper()]
     query_count = len(captured.captured_queries)
-    page = samples(lambda: get(context, "coordination", url, **params), 20)
-    bare = replay(grouped, 20) if grouped else [float("nan")]
-    ratio = p50(page) / p50(bare) if grouped else None
+    bare_view = samples(lambda: get(context, "coordination", reverse("bench_bare")), 200, warmup=20)
+    page = samples(lambda: get(context, "coordination", url, **params), 40, warmup=5)
+    bare = replay(grouped, 40) if grouped else [float("nan")]
+    floor = p50(bare_view) + p50(bare)
+    ratio = p50(page) / floor if grouped else None
     return [
         row(
             f"tableau de bord {year}",
             page,
-            floor=p50(bare) if grouped else None,
+            floor=floor if grouped else None,
             ratio=ratio,
             target="p50 ≤ 60 ms ; ratio ≤ 1.3",
             passed=bool(grouped) and p50(page) <= 60 and ratio <= 1.3,
-            detail=f"{query_count} requêtes dont {len(grouped)} GROUP BY",
+            detail=(
+                f"{query_count} requêtes dont {len(grouped)} GROUP BY ; plancher : vue nue connectée "
+                f"{p50(bare_view):.1f} ms + GROUP BY nus {p50(bare):.1f} ms (ratio à ces seuls GROUP BY : "
+                f"{p50(page) / p50(bare):.2f}, pour information)"
+            ),
         )
     ]
 
@@ -585,6 +595,7 @@ def csv_import(context) -> list[dict]:
             transaction.set_rollback(True)  # the bench database stays as generated
 
     timings = samples(once, 3, warmup=1)
+    settle()  # four imports of 10,000 rows rolled back: 40,000 dead rows
     rate = ROWS / (p50(timings) / 1000)
     return [
         row(
@@ -629,6 +640,17 @@ def _web_import_clean() -> None:
         )
         cursor.execute("DELETE FROM donations_donor WHERE name LIKE 'Banc web %%'")
         cursor.execute("DELETE FROM jobs_job WHERE kind LIKE 'equipment.items_import%%'")
+    settle()
+
+
+def settle() -> None:
+    """After a case that wrote and removed many rows: dead rows cleared and statistics renewed, as autovacuum would
+    on a live database. Some servers run without it (this bench machine's PostgreSQL has autovacuum off): the
+    100,000 items imported then removed left 140,000 dead rows, and the lists measured after them counted through
+    a table twice its size (the filtered count 1.4 ms instead of 0.6)."""
+    from bench.data import vacuum_analyze
+
+    vacuum_analyze()
 
 
 def csv_import_web(context) -> list[dict]:
