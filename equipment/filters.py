@@ -10,6 +10,7 @@ from core.forms import FilterForm
 from donations.models import Donation
 from equipment.enums import ItemCategory, ItemStatus
 from equipment.models import Item
+from equipment.selectors import WholeMatches, whole_matches
 
 
 class ItemFilter(django_filters.FilterSet):
@@ -35,6 +36,12 @@ class ItemFilter(django_filters.FilterSet):
         fields = ["q", "status", "category", "donation"]
         form = FilterForm
 
+    def __init__(self, *args, whole: WholeMatches | None = None, **kwargs):
+        """`whole`: what the search matches whole, when the caller already looked it up (the list page does, to open
+        a scanned tag's item)."""
+        super().__init__(*args, **kwargs)
+        self.whole = whole
+
     def get_form_class(self):
         """Built once per process: django-filter builds the form class, and a field per filter, on every request
         (a millisecond of the list's time). Each form still gets its own copies of the fields."""
@@ -47,4 +54,10 @@ class ItemFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(asset_tag__iexact=value) | Q(serial_number__iexact=value) | Q(model__icontains=value))
+        # A tag or a serial number matches whole (looked up first, by their indexes); a model on any part. The ids
+        # are given as a list, not a subquery: PostgreSQL then still reads a rare model through its trigram index.
+        whole = self.whole if self.whole is not None else whole_matches(value)
+        condition = Q(model__icontains=value)
+        if whole.pks:
+            condition |= Q(pk__in=whole.pks)
+        return queryset.filter(condition)

@@ -188,7 +188,8 @@ class Item(models.Model):
         # The list's order (received_on, id), alone and after each filter of the list: a page of 50 is read
         # straight from an index, first or last (scanned backwards), whatever the table's size. The search
         # (tag, serial, model, case-insensitive) has its UPPER() indexes; the model's « contains » a trigram
-        # index on PostgreSQL (migration 0003).
+        # index on PostgreSQL (migration 0003). No B-tree on the model: read in model order, the items of a common
+        # model sit together, and PostgreSQL counted a search's first 250 matches by reading 78,000 index entries.
         indexes = [
             models.Index(fields=["received_on", "id"], name="item_received_idx"),
             models.Index(fields=["status", "received_on", "id"], name="item_status_received_idx"),
@@ -197,7 +198,6 @@ class Item(models.Model):
             models.Index(fields=["category", "received_on", "id"], name="item_category_received_idx"),
             models.Index(fields=["serial_number"], name="item_serial_idx"),
             models.Index(Upper("serial_number"), name="item_serial_upper_idx"),
-            models.Index(fields=["model"], name="item_model_idx"),
             models.Index(fields=["donation", "category"], name="item_donation_category_idx"),
         ]
 

@@ -126,6 +126,50 @@ def test_a_search_by_model_lists_and_an_exact_tag_opens_the_item(technician_clie
     assert opened.status_code == 302 and opened.url == reverse("equipment:detail", args=["PH-000002"])
 
 
+def test_a_search_matches_a_whole_serial_number_or_part_of_a_model_whatever_the_case(technician_client):
+    by_serial = ItemFactory(asset_tag="PH-000001", serial_number="CN-0042-X")
+    by_model = ItemFactory(asset_tag="PH-000002", desktop=True)
+    ItemFactory(asset_tag="PH-000003", serial_number="CN-0042-XY")  # a serial number matches whole, not in part
+    ItemFactory(asset_tag="CN-0042")  # nor does a tag that only starts like the text
+
+    by_serial_rows = rows_of(technician_client.get(URL, {"q": "cn-0042-x"}).content.decode())
+    by_model_rows = rows_of(technician_client.get(URL, {"q": "desk 400"}).content.decode())
+    nothing = rows_of(technician_client.get(URL, {"q": "zzqq"}).content.decode())
+
+    assert [row[0] for row in by_serial_rows] == [by_serial.asset_tag]
+    assert [row[0] for row in by_model_rows] == [by_model.asset_tag]
+    assert nothing == [["Aucun matériel ne correspond."]]
+
+
+def test_a_serial_number_that_is_also_a_model_s_part_lists_both(technician_client):
+    ItemFactory(asset_tag="PH-000001", serial_number="T480", received_on=datetime.date(2025, 1, 1), donation=None)
+    ItemFactory(asset_tag="PH-000002", laptop=True, received_on=datetime.date(2025, 1, 2), donation=None)
+
+    rows = rows_of(technician_client.get(URL, {"q": "t480"}).content.decode())
+
+    assert [row[0] for row in rows] == ["PH-000002", "PH-000001"]
+
+
+def test_a_scanned_tag_opens_its_item_whatever_the_other_filters(technician_client):
+    """The scanner types the tag in the search of a list filtered on something else: the item still opens."""
+    ItemFactory(asset_tag="PH-000007", refurbished=True)
+
+    response = technician_client.get(URL, {"q": "PH-000007", "status": ItemStatus.RECYCLED, "category": "desktop"})
+
+    assert response.status_code == 302 and response.url == reverse("equipment:detail", args=["PH-000007"])
+
+
+def test_the_export_keeps_the_search_s_matches(technician_client):
+    """The CSV export reads the same filter, whole matches included (it looks them up itself)."""
+    ItemFactory(asset_tag="PH-000001", serial_number="CN-0042-X")
+    ItemFactory(asset_tag="PH-000002")
+
+    response = technician_client.get(reverse("equipment:export"), {"q": "cn-0042-x"})
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+
+    assert "PH-000001" in content and "PH-000002" not in content
+
+
 def test_an_empty_list_says_so(technician_client):
     html = technician_client.get(URL, {"status": ItemStatus.RECYCLED}).content.decode()
 
@@ -145,7 +189,7 @@ def test_queries_do_not_grow_with_rows(technician_client, django_assert_num_quer
         response = technician_client.get(URL, {**params, "donation": donation.pk})
 
     assert len(rows_of(response.content.decode())) == 50
-    # Session, user, second factor, the donation filtered on, (a search: the exact tag,) the count, the page.
+    # Session, user, second factor, the donation filtered on, (a search: its whole matches,) the count, the page.
     assert len(one_row.captured_queries) <= 7
 
 
@@ -190,7 +234,7 @@ def test_the_last_pages_read_from_the_end_show_the_same_rows_in_order(technician
 def test_a_search_matching_more_than_its_limit_says_plus_de_and_the_filters_keep_their_exact_count(
     technician_client, monkeypatch
 ):
-    """A search is counted up to SEARCH_EXACT_LIMIT matches (1,000), a filter up to 10,000."""
+    """A search is counted up to SEARCH_EXACT_LIMIT matches (250), a filter up to 10,000."""
     monkeypatch.setattr("equipment.views.SEARCH_EXACT_LIMIT", 3)
     ItemFactory.create_batch(5, desktop=True)
 
