@@ -384,6 +384,8 @@ LIST_PAGES = [
         {"status": "refurbished", "category": "screen"},
     ),
     ("liste matériel, recherche par modèle", "technician", "equipment:list", {"q": "ProDesk"}),
+    # One item's serial number (read from the bench's items): a rare term must go through the indexes, not the table.
+    ("liste matériel, recherche d'un n° de série", "technician", "equipment:list", {"q": "serial"}),
     ("liste foyers d'une structure (prescripteur)", "prescriber", "beneficiaries:list", {}),
     ("liste foyers filtrée par commune (coordination)", "coordination", "beneficiaries:list", {"commune": None}),
     ("liste foyers filtrée par statut (coordination)", "coordination", "beneficiaries:list", {"status": "eligible"}),
@@ -399,12 +401,16 @@ def list_pages(context) -> list[dict]:
     is the page's SQL replayed bare (in the detail)."""
     from territory.models import Commune
 
+    from equipment.models import Item
+
     commune = Commune.objects.order_by("pk").values_list("pk", flat=True)[3]
+    serial = Item.objects.exclude(serial_number="").order_by("pk").values_list("serial_number", flat=True)[5000]
     bare_url = reverse("bench_bare")
     floors: dict[str, list[float]] = {}
     results = []
     for name, role, url_name, params in LIST_PAGES:
         params = {key: commune if value is None else value for key, value in params.items()}
+        params = {key: serial if value == "serial" else value for key, value in params.items()}
         url = reverse(url_name)
         try:
             get(context, role, url, **params)
