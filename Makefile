@@ -58,12 +58,16 @@ quality: $(STAMP)
 # wrk (Debian package) measures the pages over HTTP, for the load test and the bench's HTTP cases.
 INSTALL_WRK = @command -v wrk >/dev/null || { echo "Installation de wrk (paquet Debian)…"; \
 	apt-get update -qq && apt-get install -y -qq wrk; }
+# The bench also times PDFs: WeasyPrint without HarfBuzz's subsetting library is about six times slower.
+INSTALL_HARFBUZZ = @ldconfig -p | grep -q libharfbuzz-subset || { echo "Installation de libharfbuzz-subset0 (paquet Debian)…"; \
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends libharfbuzz-subset0; }
 
 # Benchmarks on PostgreSQL (DATABASE_URL, default: a dedicated filiere_bench database, dropped and re-created):
 # generated volume, every case of docs/guides/performance.md against its floor; table printed, JSON in bench/results/latest.json.
 # BENCH_MILLION=0 skips the 1,000,000-item count case (about a minute). Not part of `make test`.
 bench: $(STAMP)
 	$(INSTALL_WRK)
+	$(INSTALL_HARFBUZZ)
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/filiere_bench} $(PY) bench/run.py
 
 # Production serving: gunicorn (config/gunicorn.conf.py), WhiteNoise, PostgreSQL, DEBUG off.

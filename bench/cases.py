@@ -399,9 +399,8 @@ def list_pages(context) -> list[dict]:
     The floor beside it is the signed-in bare view through the same middleware, with the same client (session,
     account and second factor read: the work every signed-in page must do); the ratio to it is for information, as
     is the page's SQL replayed bare (in the detail)."""
-    from territory.models import Commune
-
     from equipment.models import Item
+    from territory.models import Commune
 
     commune = Commune.objects.order_by("pk").values_list("pk", flat=True)[3]
     serial = Item.objects.exclude(serial_number="").order_by("pk").values_list("serial_number", flat=True)[5000]
@@ -962,7 +961,7 @@ def lists_over_http(context) -> list[dict]:
 
     if not shutil.which("wrk"):
         return [skipped("listes en HTTP / vue nue connectée", "wrk absent (apt-get install wrk)")]
-    report = loadtest.lists_vs_bare(rounds=3, seconds=4)
+    report = loadtest.lists_vs_bare(rounds=5, seconds=4)
     results = []
     for measured in report["lists"]:
         results.append(

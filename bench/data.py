@@ -600,3 +600,8 @@ def items_add(count: int, *, start_id: int, now) -> None:
             """,
             [timezone.localdate(), now, now, start_id, start_id + count - 1],
         )
+        # Ids were given: the table's identity must move past them, or the next item saved (the snapshot cases,
+        # after this one) takes an id already used and fails as a conflict.
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('equipment_item', 'id'), (SELECT MAX(id) FROM equipment_item))"
+        )
