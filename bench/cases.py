@@ -973,7 +973,8 @@ def lists_over_http(context) -> list[dict]:
                 passed=measured["passed"],
                 detail=(
                     f"{measured['requests_per_second']:.0f} contre {measured['bare_requests_per_second']:.0f} "
-                    f"requêtes/s (vue nue, mêmes sessions) ; {report['setup']['client']}"
+                    f"requêtes/s (vue nue, mêmes sessions) ; ratio par manche "
+                    f"{' / '.join(str(value) for value in measured['round_ratios'])} ; {report['setup']['client']}"
                 ),
                 p50_ms=round(1000 / measured["requests_per_second"], 2),
             )

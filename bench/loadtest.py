@@ -8,9 +8,10 @@ session, the account and its second factor is work every signed-in page must do.
 with CONNECTIONS prescribers' sessions in turn, the equipment list filtered and searched with CONNECTIONS
 technicians' sessions, and the bare view with each set of sessions. For information only: the bare view anonymous
 and, on a second gunicorn, with no middleware at all (what the stack costs). The machine may be shared: the measures
-alternate over ROUNDS rounds (servers stay up) and the best round of each is kept, so that a burst of someone else's
-work does not land on one measure only. Bounded: ROUNDS × DURATION seconds per measure, CONNECTIONS connections,
-127.0.0.1 only.
+alternate over ROUNDS rounds (servers stay up): requests per second are those of each measure's best round, and
+each ratio is the median over the rounds of the list's throughput to the bare view's in the same round, so that a
+burst of someone else's work does not land on one side of a ratio only. Bounded: ROUNDS × DURATION seconds per
+measure, CONNECTIONS connections, 127.0.0.1 only.
 
 Before and after measuring, every session is checked to be signed in and to see a page of rows.
 Uses the bench database (`make bench` fills it; generated here first when missing).
@@ -253,6 +254,17 @@ HTTP_LISTS = [
 BARE = "/__bench__/bare/"
 
 
+def paired_ratio(page_rounds: list[float], bare_rounds: list[float]) -> float:
+    """The median, over the rounds, of the list's throughput divided by the bare view's in the same round.
+
+    Within a round the two are measured seconds apart, under the same load from the rest of the machine; the best
+    round of each, compared with each other, could come from a quiet minute for one and a busy one for the other
+    (0.29 to 0.38 for the same code from one run to the next)."""
+    ratios = sorted(page / bare for page, bare in zip(page_rounds, bare_rounds, strict=True))
+    middle = len(ratios) // 2
+    return ratios[middle] if len(ratios) % 2 else (ratios[middle - 1] + ratios[middle]) / 2
+
+
 def cpu_ratio(numerator: dict, denominator: dict) -> float | None:
     """Ratio of gunicorn's CPU per request (PostgreSQL's own CPU is not counted)."""
     if numerator["server_cpu_ms_per_request"] and denominator["server_cpu_ms_per_request"]:
@@ -295,7 +307,7 @@ def lists_vs_bare(rounds: int = ROUNDS, seconds: int = DURATION, *, information:
     lists = []
     for case, who, path in HTTP_LISTS:
         page, bare = best[case], best[f"bare_{who}"]
-        ratio = page["requests_per_second"] / bare["requests_per_second"]
+        ratio = paired_ratio(page["rounds_requests_per_second"], bare["rounds_requests_per_second"])
         lists.append(
             {
                 "case": case,
@@ -303,6 +315,12 @@ def lists_vs_bare(rounds: int = ROUNDS, seconds: int = DURATION, *, information:
                 "requests_per_second": page["requests_per_second"],
                 "bare_requests_per_second": bare["requests_per_second"],
                 "ratio": round(ratio, 3),
+                "round_ratios": [
+                    round(page_rps / bare_rps, 2)
+                    for page_rps, bare_rps in zip(
+                        page["rounds_requests_per_second"], bare["rounds_requests_per_second"], strict=True
+                    )
+                ],
                 "ratio_server_cpu": cpu_ratio(bare, page),  # bare view's CPU per request / the list's
                 "passed": ratio >= TARGET and page["non_2xx"] == 0 and bare["non_2xx"] == 0,
                 "page": page,
@@ -317,7 +335,8 @@ def lists_vs_bare(rounds: int = ROUNDS, seconds: int = DURATION, *, information:
                 f"(CONN_MAX_AGE {settings.DATABASES['default']['CONN_MAX_AGE']} s)"
             ),
             "client": (
-                f"wrk {CONNECTIONS} connexions, {rounds} manches de {seconds} s alternées, meilleure gardée ; "
+                f"wrk {CONNECTIONS} connexions, {rounds} manches de {seconds} s alternées (débit : meilleure manche ; "
+                "ratio : médiane des manches) ; "
                 f"{CONNECTIONS} sessions en alternance ({rows} lignes par page au moins)"
             ),
             "cpus": os.cpu_count(),
