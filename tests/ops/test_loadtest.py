@@ -39,3 +39,13 @@ def test_best_round_keeps_the_fastest_and_sums_errors():
     best = loadtest.best_round(runs)
     assert best["requests_per_second"] == 150.0 and best["rounds_requests_per_second"] == [100.0, 150.0]
     assert best["server_cpu_ms_per_request"] == 1.5 and best["non_2xx"] == 1 and "raw" not in best
+
+
+def test_the_ratio_pairs_each_round_with_the_bare_view_s_same_round():
+    """A busy minute lowers both sides of its round; the best of each, compared, would pair two different minutes."""
+    page = [30.0, 40.0, 100.0]  # the third round: a quiet minute for the page...
+    bare = [100.0, 100.0, 400.0]  # ...and for the bare view too
+
+    assert loadtest.paired_ratio(page, bare) == 0.3  # 0.30, 0.40, 0.25: the median
+    assert max(page) / max(bare) == 0.25  # what comparing the best rounds said
+    assert loadtest.paired_ratio([30.0, 40.0], [100.0, 100.0]) == 0.35
