@@ -21,11 +21,19 @@ def item_list_values(items: QuerySet[Item]) -> QuerySet:
 
 @dataclass(frozen=True)
 class WholeMatches:
-    """Items whose tag or serial number is the text searched (case aside): `tag` is the tag when one item's tag is
-    that text (a barcode scanner typed it), `pks` every item matched whole."""
+    """Items whose tag or serial number is the text searched (case aside): `tag` and `tag_pk` name the item whose
+    tag is that text (a barcode scanner typed it), `pks` every item matched whole."""
 
     tag: str | None
+    tag_pk: int | None
     pks: tuple[int, ...]
+
+    @property
+    def scanned_pk(self) -> int | None:
+        """The item a scan means: the one with this tag, else the only one with this serial number."""
+        if self.tag_pk is not None:
+            return self.tag_pk
+        return self.pks[0] if len(self.pks) == 1 else None
 
 
 def whole_matches(text: str) -> WholeMatches:
@@ -41,6 +49,5 @@ def whole_matches(text: str) -> WholeMatches:
         .values_list("pk", "asset_tag", "by_tag")[:WHOLE_MATCH_LIMIT]
     )
     rows = list(rows)
-    return WholeMatches(
-        tag=next((tag for _pk, tag, by_tag in rows if by_tag), None), pks=tuple(pk for pk, _tag, _by in rows)
-    )
+    tagged = next(((pk, tag) for pk, tag, by_tag in rows if by_tag), (None, None))
+    return WholeMatches(tag=tagged[1], tag_pk=tagged[0], pks=tuple(pk for pk, _tag, _by in rows))

@@ -24,6 +24,7 @@ from equipment.admin.snapshots import snapshot_moment, snapshot_sender
 from equipment.enums import COMPUTER_CATEGORIES, ItemStatus
 from equipment.labels.views import print_labels
 from equipment.models import Audit, Drive, ErasureRecord, Item, StatusChange
+from equipment.selectors import whole_matches
 from equipment.services import item_confirm_no_storage, item_create
 from equipment.storage import past_audit, storage_refusal
 
@@ -266,10 +267,7 @@ class ItemAdmin(PreloadedAutocompleteMixin, ItemStatusActionsMixin, FrenchHistor
         query = request.GET.get(SEARCH_VAR, "").strip()
         if request.method == "GET" and query and IS_POPUP_VAR not in request.GET:
             # A barcode scanner types the tag and Enter: open that item at once (an exact serial too, when unique).
-            pk = Item.objects.filter(asset_tag__iexact=query).values_list("pk", flat=True).first()
-            if pk is None:
-                serials = list(Item.objects.filter(serial_number__iexact=query).values_list("pk", flat=True)[:2])
-                pk = serials[0] if len(serials) == 1 else None
+            pk = whole_matches(query).scanned_pk
             if pk is not None:
                 return redirect("admin:equipment_item_change", pk)
         return super().changelist_view(request, {"title": "Matériels", **(extra_context or {})})

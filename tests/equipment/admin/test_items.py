@@ -210,6 +210,20 @@ def test_search_by_unique_serial_opens_the_item(tech_client):
     assert response.url == _change_url(item)
 
 
+def test_a_serial_shared_by_two_items_lists_them_and_a_tag_wins_over_a_serial(tech_client):
+    ItemFactory(asset_tag="PH-000201", serial_number="CN-SHARED")
+    ItemFactory(asset_tag="PH-000202", serial_number="CN-SHARED", category="keyboard")
+    tagged = ItemFactory(asset_tag="SN-TAG-1")
+    ItemFactory(asset_tag="PH-000203", serial_number="SN-TAG-1")
+
+    shared = tech_client.get(CHANGELIST, {"q": "cn-shared"})
+    scanned = tech_client.get(CHANGELIST, {"q": "sn-tag-1"})
+
+    assert shared.status_code == 200
+    assert "PH-000201" in shared.content.decode() and "PH-000202" in shared.content.decode()
+    assert scanned.status_code == 302 and scanned.url == _change_url(tagged)
+
+
 def test_partial_search_lists_matching_items(tech_client):
     ItemFactory(asset_tag="PH-000123", model="OptiPlex 7050")
     ItemFactory(asset_tag="PH-000124", model="OptiPlex 7050")
