@@ -23,6 +23,8 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 
+from bench.data import items_add, vacuum_analyze
+
 ROOT = Path(__file__).resolve().parent.parent
 # One state file per bench database, so that several generated databases can live side by side.
 STATE = (
@@ -375,6 +377,8 @@ def _page_vs_bare(context, case: str, role: str, url: str, params: dict, *, targ
     )
 
 
+# Filter values read from the bench's data when the case runs.
+COMMUNE, SERIAL = "<une commune>", "<le n° de série d'un matériel>"
 # The list pages whose targets count (docs/guides/performance.md): (case, role, URL name, filters).
 LIST_PAGES = [
     (
@@ -385,12 +389,18 @@ LIST_PAGES = [
     ),
     ("liste matériel, recherche par modèle", "technician", "equipment:list", {"q": "ProDesk"}),
     # One item's serial number (read from the bench's items): a rare term must go through the indexes, not the table.
-    ("liste matériel, recherche d'un n° de série", "technician", "equipment:list", {"q": "serial"}),
+    ("liste matériel, recherche d'un n° de série", "technician", "equipment:list", {"q": SERIAL}),
     ("liste foyers d'une structure (prescripteur)", "prescriber", "beneficiaries:list", {}),
-    ("liste foyers filtrée par commune (coordination)", "coordination", "beneficiaries:list", {"commune": None}),
+    ("liste foyers filtrée par commune (coordination)", "coordination", "beneficiaries:list", {"commune": COMMUNE}),
     ("liste foyers filtrée par statut (coordination)", "coordination", "beneficiaries:list", {"status": "eligible"}),
 ]
 LIST_TARGET_MS = 30
+
+
+def signed_in_bare_view(context, role: str) -> list[float]:
+    """The floor of a signed-in page: the bare view through the same middleware, with the role's own client."""
+    url = reverse("bench_bare")
+    return samples(lambda: get(context, role, url), 200, warmup=20)
 
 
 def list_pages(context) -> list[dict]:
@@ -402,14 +412,14 @@ def list_pages(context) -> list[dict]:
     from equipment.models import Item
     from territory.models import Commune
 
-    commune = Commune.objects.order_by("pk").values_list("pk", flat=True)[3]
-    serial = Item.objects.exclude(serial_number="").order_by("pk").values_list("serial_number", flat=True)[5000]
-    bare_url = reverse("bench_bare")
+    read = {
+        COMMUNE: Commune.objects.order_by("pk").values_list("pk", flat=True)[3],
+        SERIAL: Item.objects.exclude(serial_number="").order_by("pk").values_list("serial_number", flat=True)[5000],
+    }
     floors: dict[str, list[float]] = {}
     results = []
     for name, role, url_name, params in LIST_PAGES:
-        params = {key: commune if value is None else value for key, value in params.items()}
-        params = {key: serial if value == "serial" else value for key, value in params.items()}
+        params = {key: read.get(value, value) for key, value in params.items()}
         url = reverse(url_name)
         try:
             get(context, role, url, **params)
@@ -418,7 +428,7 @@ def list_pages(context) -> list[dict]:
             queries = [query["sql"] for query in captured.captured_queries]
             page = samples(lambda role=role, url=url, params=params: get(context, role, url, **params), 30, warmup=3)
             if role not in floors:
-                floors[role] = samples(lambda role=role: get(context, role, bare_url), 200, warmup=20)
+                floors[role] = signed_in_bare_view(context, role)
             sql = replay(queries, 30)
             floor = p50(floors[role])
             results.append(
@@ -480,7 +490,7 @@ def dashboard(context) -> list[dict]:
         get(context, "coordination", url, **params)
     grouped = [query["sql"] for query in captured.captured_queries if "GROUP BY" in query["sql"].upper()]
     query_count = len(captured.captured_queries)
-    bare_view = samples(lambda: get(context, "coordination", reverse("bench_bare")), 200, warmup=20)
+    bare_view = signed_in_bare_view(context, "coordination")
     page = samples(lambda: get(context, "coordination", url, **params), 40, warmup=5)
     bare = replay(grouped, 40) if grouped else [float("nan")]
     floor = p50(bare_view) + p50(bare)
@@ -600,7 +610,7 @@ def csv_import(context) -> list[dict]:
             transaction.set_rollback(True)  # the bench database stays as generated
 
     timings = samples(once, 3, warmup=1)
-    settle()  # four imports of 10,000 rows rolled back: 40,000 dead rows
+    vacuum_analyze()  # four imports of 10,000 rows rolled back: 40,000 dead rows
     rate = ROWS / (p50(timings) / 1000)
     return [
         row(
@@ -645,16 +655,6 @@ def _web_import_clean() -> None:
         )
         cursor.execute("DELETE FROM donations_donor WHERE name LIKE 'Banc web %%'")
         cursor.execute("DELETE FROM jobs_job WHERE kind LIKE 'equipment.items_import%%'")
-    settle()
-
-
-def settle() -> None:
-    """After a case that wrote and removed many rows: dead rows cleared and statistics renewed, as autovacuum would
-    on a live database. Some servers run without it (this bench machine's PostgreSQL has autovacuum off): the
-    100,000 items imported then removed left 140,000 dead rows, and the lists measured after them counted through
-    a table twice its size (the filtered count 1.4 ms instead of 0.6)."""
-    from bench.data import vacuum_analyze
-
     vacuum_analyze()
 
 
@@ -913,7 +913,6 @@ def million_items(context) -> list[dict]:
     from django.core.paginator import Paginator
     from django.utils import timezone
 
-    from bench.data import items_add
     from core import pagination
     from equipment.models import Item
 

@@ -22,6 +22,7 @@ import os
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -254,15 +255,18 @@ HTTP_LISTS = [
 BARE = "/__bench__/bare/"
 
 
+def round_ratios(page_rounds: list[float], bare_rounds: list[float]) -> list[float]:
+    """The list's throughput divided by the bare view's, round by round (the two measured seconds apart)."""
+    return [page / bare for page, bare in zip(page_rounds, bare_rounds, strict=True)]
+
+
 def paired_ratio(page_rounds: list[float], bare_rounds: list[float]) -> float:
     """The median, over the rounds, of the list's throughput divided by the bare view's in the same round.
 
     Within a round the two are measured seconds apart, under the same load from the rest of the machine; the best
     round of each, compared with each other, could come from a quiet minute for one and a busy one for the other
     (0.29 to 0.38 for the same code from one run to the next)."""
-    ratios = sorted(page / bare for page, bare in zip(page_rounds, bare_rounds, strict=True))
-    middle = len(ratios) // 2
-    return ratios[middle] if len(ratios) % 2 else (ratios[middle - 1] + ratios[middle]) / 2
+    return statistics.median(round_ratios(page_rounds, bare_rounds))
 
 
 def cpu_ratio(numerator: dict, denominator: dict) -> float | None:
@@ -307,7 +311,8 @@ def lists_vs_bare(rounds: int = ROUNDS, seconds: int = DURATION, *, information:
     lists = []
     for case, who, path in HTTP_LISTS:
         page, bare = best[case], best[f"bare_{who}"]
-        ratio = paired_ratio(page["rounds_requests_per_second"], bare["rounds_requests_per_second"])
+        per_round = round_ratios(page["rounds_requests_per_second"], bare["rounds_requests_per_second"])
+        ratio = statistics.median(per_round)
         lists.append(
             {
                 "case": case,
@@ -315,12 +320,7 @@ def lists_vs_bare(rounds: int = ROUNDS, seconds: int = DURATION, *, information:
                 "requests_per_second": page["requests_per_second"],
                 "bare_requests_per_second": bare["requests_per_second"],
                 "ratio": round(ratio, 3),
-                "round_ratios": [
-                    round(page_rps / bare_rps, 2)
-                    for page_rps, bare_rps in zip(
-                        page["rounds_requests_per_second"], bare["rounds_requests_per_second"], strict=True
-                    )
-                ],
+                "round_ratios": [round(value, 2) for value in per_round],
                 "ratio_server_cpu": cpu_ratio(bare, page),  # bare view's CPU per request / the list's
                 "passed": ratio >= TARGET and page["non_2xx"] == 0 and bare["non_2xx"] == 0,
                 "page": page,

@@ -42,12 +42,11 @@ def whole_matches(text: str) -> WholeMatches:
     A search's condition is then « model contains the text » or « one of these items » (equipment.filters): as one
     OR of the three tests, every row of a broad search was upper-cased three times, and tags and serial numbers that
     matched nothing took half of its count's time."""
-    rows = (
+    rows = list(
         Item.objects.filter(Q(asset_tag__iexact=text) | Q(serial_number__iexact=text))
         .annotate(by_tag=ExpressionWrapper(Q(asset_tag__iexact=text), output_field=BooleanField()))
         .order_by()
         .values_list("pk", "asset_tag", "by_tag")[:WHOLE_MATCH_LIMIT]
     )
-    rows = list(rows)
     tagged = next(((pk, tag) for pk, tag, by_tag in rows if by_tag), (None, None))
     return WholeMatches(tag=tagged[1], tag_pk=tagged[0], pks=tuple(pk for pk, _tag, _by in rows))
